@@ -1,0 +1,76 @@
+//! Throughput of each pipeline stage and of scoring end to end, on the shipped model and data.
+//! Inputs are built outside the timed closures. Run with `cargo bench`.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use stance::extract::extract;
+use stance::model::StanceModel;
+use stance::score::{score_all, QuoteInput};
+use std::path::Path;
+
+fn repo(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn test_sentences() -> Vec<String> {
+    let text = std::fs::read_to_string(repo("data/corpus/test.jsonl")).expect("test split");
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("valid JSON");
+            v["text"].as_str().unwrap_or_default().to_string()
+        })
+        .collect()
+}
+
+fn stages(c: &mut Criterion) {
+    let model = StanceModel::load(&repo("models/default.json")).expect("shipped model");
+    let sentences = test_sentences();
+    let bytes: usize = sentences.iter().map(String::len).sum();
+    let article =
+        std::fs::read_to_string(repo("data/articles/azerbaijan-us-partnership.txt")).expect("seed");
+
+    let mut group = c.benchmark_group("sentences");
+    group.throughput(Throughput::Elements(sentences.len() as u64));
+    group.bench_function("featurize (tokenize + tf-idf)", |b| {
+        b.iter(|| {
+            sentences
+                .iter()
+                .map(|s| model.featurize(s).map(|v| v.len()).unwrap_or(0))
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("predict (features + stance + topics)", |b| {
+        b.iter(|| {
+            sentences
+                .iter()
+                .filter(|s| model.predict(s).is_ok())
+                .count()
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("bytes");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("featurize", |b| {
+        b.iter(|| {
+            sentences
+                .iter()
+                .map(|s| model.featurize(s).map(|v| v.len()).unwrap_or(0))
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("article");
+    group.throughput(Throughput::Bytes(article.len() as u64));
+    group.bench_function("extract", |b| b.iter(|| extract(black_box(&article)).len()));
+    group.bench_function("score end to end", |b| {
+        b.iter(|| {
+            let inputs = QuoteInput::from_article("seed", black_box(&article));
+            score_all(&model, inputs).map(|q| q.len()).unwrap_or(0)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Fixed, grouped train/test split of the stance corpus.
+
+Sentences are grouped so that no speaker and no source article of the test split occurs in the
+training split: speakers who share a source article form one group (connected components). A
+group goes to test when the SHA-256 of its sorted speaker names: groups are taken in
+digest order into the test split until it holds TEST_PERCENT percent of the sentences. The split depends on nothing but the names, so re-running this script
+on the concatenation of train and test reproduces the same split:
+
+    python3 scripts/split_corpus.py data/corpus/train.jsonl data/corpus/test.jsonl
+
+Output: data/corpus/train.jsonl and data/corpus/test.jsonl, records sorted by id.
+"""
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+TEST_PERCENT = 22
+OUT = Path(__file__).resolve().parent.parent / "data" / "corpus"
+
+
+def main(paths):
+    records = []
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            records += [json.loads(line) for line in f if line.strip()]
+    parent = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in records:
+        a, b = find("speaker:" + r["speaker"]), find("source:" + r["source"])
+        parent[a] = b
+    groups = {}
+    for r in records:
+        groups.setdefault(find("speaker:" + r["speaker"]), set()).add(r["speaker"])
+    sizes = {}
+    for r in records:
+        root = find("speaker:" + r["speaker"])
+        sizes[root] = sizes.get(root, 0) + 1
+    order = sorted(groups, key=lambda g: hashlib.sha256("\n".join(sorted(groups[g])).encode()).digest())
+    test_roots, taken = set(), 0
+    for root in order:
+        if taken * 100 >= TEST_PERCENT * len(records):
+            break
+        test_roots.add(root)
+        taken += sizes[root]
+    records.sort(key=lambda r: r["id"])
+    split = {"train": [], "test": []}
+    for r in records:
+        split["test" if find("speaker:" + r["speaker"]) in test_roots else "train"].append(r)
+    for name, rows in split.items():
+        tmp = OUT / f".{name}.jsonl.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        tmp.replace(OUT / f"{name}.jsonl")
+        print(f"{name}: {len(rows)} sentences, {len({r['speaker'] for r in rows})} speakers")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

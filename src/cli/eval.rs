@@ -1,0 +1,209 @@
+//! `stance eval`: accuracy, macro-F1, per-label scores and the confusion matrix of a model on
+//! labelled files, or of the training settings by stratified K-fold cross-validation (`--cv`).
+
+use super::train::{read_examples, TrainFlags};
+use super::{load_model, FieldArgs, Outcome};
+use anyhow::{bail, Result};
+use clap::{Args, ValueEnum};
+use serde_json::json;
+use stance::cv::cross_validate;
+use stance::error::Error;
+use stance::metrics::{StanceReport, TopicReport};
+use stance::model::StanceModel;
+use std::path::PathBuf;
+
+/// Evaluate a model on labelled files, or cross-validate the training settings with --cv.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Labelled files (JSON Lines, or CSV by extension).
+    #[arg(long, required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Model to evaluate [default: $STANCE_MODEL, else the shipped models/default.json].
+    #[arg(long, conflicts_with = "cv")]
+    model: Option<PathBuf>,
+    /// Instead of a model, cross-validate the training settings with K stratified folds.
+    #[arg(long, value_name = "K")]
+    cv: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: EvalFormat,
+    /// Exit with status 1 when macro-F1 is below this value.
+    #[arg(long)]
+    min_macro_f1: Option<f64>,
+    #[command(flatten)]
+    fields: FieldArgs,
+    #[command(flatten)]
+    settings: TrainFlags,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EvalFormat {
+    Text,
+    Json,
+}
+
+/// What an evaluation found.
+struct Evaluation {
+    stance: StanceReport,
+    topics: Option<TopicReport>,
+    fold_macro_f1: Option<Vec<f64>>,
+}
+
+pub fn run(args: EvalArgs) -> Result<Outcome> {
+    let examples = read_examples(&args.data, &args.fields)?;
+    if examples.is_empty() {
+        bail!("no labelled sentences in {}", display(&args.data));
+    }
+    let evaluation = match args.cv {
+        Some(k) => {
+            let params = args.settings.params(0).validate()?;
+            let cv = cross_validate(&params, &examples, &args.settings.lexicon()?, k)?;
+            Evaluation {
+                stance: cv.stance,
+                topics: cv.topics,
+                fold_macro_f1: Some(cv.fold_macro_f1),
+            }
+        }
+        None => evaluate_model(&load_model(args.model.as_deref())?, &args)?,
+    };
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        EvalFormat::Text => write_text(&mut out, &evaluation)?,
+        EvalFormat::Json => {
+            let mut value = serde_json::to_value(&evaluation.stance)?;
+            value["topics"] = json!(evaluation.topics);
+            value["fold_macro_f1"] = json!(evaluation.fold_macro_f1);
+            serde_json::to_writer(&mut out, &value)?;
+            std::io::Write::write_all(&mut out, b"\n")?;
+        }
+    }
+    let short = args
+        .min_macro_f1
+        .is_some_and(|min| evaluation.stance.macro_f1 < min);
+    Ok(if short {
+        Outcome::FellShort
+    } else {
+        Outcome::Done
+    })
+}
+
+/// Predicts every record of the files and scores the predictions. Labels and topics the model
+/// does not know are errors naming file and line.
+fn evaluate_model(model: &StanceModel, args: &EvalArgs) -> Result<Evaluation> {
+    let opts = args.fields.read_options();
+    let (mut truth, mut predicted) = (Vec::new(), Vec::new());
+    let (mut topic_truth, mut topic_pred) = (Vec::new(), Vec::new());
+    for path in &args.data {
+        for record in stance::data::read_records(path, &opts)? {
+            let line = record.line;
+            let examples = stance::train::Example::from_records(vec![record], path)?;
+            let ex = &examples[0];
+            let Some(t) = model.labels().iter().position(|l| *l == ex.label) else {
+                return Err(Error::UnknownLabel {
+                    path: path.clone(),
+                    line,
+                    label: ex.label.clone(),
+                    known: model.labels().join(", "),
+                }
+                .into());
+            };
+            let p = model.predict(&ex.text)?;
+            truth.push(t);
+            predicted.push(p.label);
+            if let Some(topics) = &ex.topics {
+                if let Some(bad) = topics.iter().find(|t| !model.topics().contains(t)) {
+                    return Err(Error::UnknownTopic {
+                        path: path.clone(),
+                        line,
+                        topic: bad.clone(),
+                        known: model.topics().join(", "),
+                    }
+                    .into());
+                }
+                topic_truth.push(topics.clone());
+                topic_pred.push(p.topics.into_iter().map(|h| h.topic).collect());
+            }
+        }
+    }
+    let topics = (!topic_truth.is_empty())
+        .then(|| TopicReport::new(model.topics(), &topic_truth, &topic_pred));
+    Ok(Evaluation {
+        stance: StanceReport::new(model.labels(), &truth, &predicted),
+        topics,
+        fold_macro_f1: None,
+    })
+}
+
+fn write_text(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Result<()> {
+    let s = &e.stance;
+    writeln!(w, "sentences  {}", s.n)?;
+    writeln!(w, "accuracy   {:.4}", s.accuracy)?;
+    writeln!(w, "macro-F1   {:.4}", s.macro_f1)?;
+    if let Some(folds) = &e.fold_macro_f1 {
+        let list: Vec<String> = folds.iter().map(|f| format!("{f:.4}")).collect();
+        writeln!(
+            w,
+            "folds      {} (macro-F1 per fold: {})",
+            folds.len(),
+            list.join(" ")
+        )?;
+    }
+    let width = s
+        .confusion
+        .labels
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    writeln!(
+        w,
+        "\n{:width$}  precision  recall  f1      support",
+        "label"
+    )?;
+    for label in &s.confusion.labels {
+        let l = &s.per_label[label];
+        writeln!(
+            w,
+            "{label:width$}  {:<9.4}  {:<6.4}  {:<6.4}  {}",
+            l.precision, l.recall, l.f1, l.support
+        )?;
+    }
+    writeln!(w, "\nconfusion (rows: true label, columns: predicted)")?;
+    write!(w, "{:width$}", "")?;
+    for label in &s.confusion.labels {
+        write!(w, "  {label:>width$}")?;
+    }
+    writeln!(w)?;
+    for (label, row) in s.confusion.labels.iter().zip(&s.confusion.matrix) {
+        write!(w, "{label:width$}")?;
+        for n in row {
+            write!(w, "  {n:>width$}")?;
+        }
+        writeln!(w)?;
+    }
+    if let Some(t) = &e.topics {
+        writeln!(
+            w,
+            "\ntopics     micro-F1 {:.4}  macro-F1 {:.4}  ({} sentences)",
+            t.micro_f1, t.macro_f1, t.n
+        )?;
+        writeln!(w, "{:width$}  precision  recall  f1      support", "topic")?;
+        for (topic, l) in &t.per_topic {
+            writeln!(
+                w,
+                "{topic:width$}  {:<9.4}  {:<6.4}  {:<6.4}  {}",
+                l.precision, l.recall, l.f1, l.support
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn display(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

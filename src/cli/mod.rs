@@ -1,0 +1,140 @@
+//! Flags (clap structs that mirror the command line, nothing more) and dispatch to one file per
+//! subcommand. Each subcommand resolves its flags into a checked configuration before it works.
+
+mod eval;
+mod extract;
+mod score;
+mod train;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use stance::data::ReadOptions;
+use stance::model::StanceModel;
+use stance::output::Format;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Find what named experts said in news commentary and score their stance on each topic.
+#[derive(Debug, Parser)]
+#[command(name = "stance", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Extract(extract::ExtractArgs),
+    Train(train::TrainArgs),
+    Eval(eval::EvalArgs),
+    Score(score::ScoreArgs),
+}
+
+/// How a command that did not fail ended.
+pub enum Outcome {
+    /// Did its work.
+    Done,
+    /// Ran, but found nothing to report or fell short of what was asked.
+    FellShort,
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Extract(args) => extract::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Score(args) => score::run(args),
+    }
+}
+
+/// Which fields of a data file hold the text and the label.
+#[derive(Debug, Args)]
+struct FieldArgs {
+    /// Field (JSON Lines) or column (CSV) holding the sentence.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// Field or column holding the label [default: "stance", else "label"].
+    #[arg(long)]
+    label_field: Option<String>,
+}
+
+impl FieldArgs {
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            text_field: self.text_field.clone(),
+            label_field: self.label_field.clone(),
+        }
+    }
+}
+
+/// Output format flag.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Table,
+    Jsonl,
+    Csv,
+}
+
+/// The format asked for, or a table on a terminal and JSON Lines otherwise.
+fn resolve_format(arg: Option<FormatArg>) -> Format {
+    match arg {
+        Some(FormatArg::Table) => Format::Table,
+        Some(FormatArg::Jsonl) => Format::Jsonl,
+        Some(FormatArg::Csv) => Format::Csv,
+        None if std::io::stdout().is_terminal() => Format::Table,
+        None => Format::Jsonl,
+    }
+}
+
+/// The shipped default model, used when neither `--model` nor `STANCE_MODEL` is given.
+pub const DEFAULT_MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.json");
+
+/// Loads `--model`, else `$STANCE_MODEL`, else the shipped default model.
+fn load_model(arg: Option<&Path>) -> Result<StanceModel> {
+    let path = match (arg, std::env::var_os("STANCE_MODEL")) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, Some(env)) => PathBuf::from(env),
+        (None, None) => PathBuf::from(DEFAULT_MODEL),
+    };
+    StanceModel::load(&path).with_context(|| format!("cannot load model {}", path.display()))
+}
+
+/// Expands inputs into article files: files as given, folders into their `.txt` files (sorted),
+/// `-` for standard input.
+fn article_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(input)
+                .with_context(|| format!("cannot read folder {}", input.display()))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "txt"))
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(input.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Reads one article as UTF-8 text; `-` reads standard input.
+fn read_article(path: &Path) -> Result<String> {
+    let bytes = if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
+            .context("cannot read standard input")?;
+        buf
+    } else {
+        std::fs::read(path).with_context(|| format!("cannot read article {}", path.display()))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: invalid UTF-8 at byte offset {}; convert the file to UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}

@@ -1,0 +1,111 @@
+//! `stance score`: score the attributed sentences of articles, or quote records, and aggregate
+//! them per expert and topic with the strongest evidence.
+
+use super::{article_paths, load_model, read_article, resolve_format, FormatArg, Outcome};
+use anyhow::{bail, Result};
+use clap::Args;
+use stance::aggregate::{aggregate, AggregateParams};
+use stance::data::{read_records, ReadOptions};
+use stance::model::StanceModel;
+use stance::output::{write_scores, Format, ScoreReport};
+use stance::score::{score_all, QuoteInput};
+use std::path::PathBuf;
+
+/// Score what experts said: per sentence and per (expert, topic), with evidence.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Article files, folders of .txt files, or - for standard input.
+    #[arg(required_unless_present = "quotes", conflicts_with = "quotes")]
+    inputs: Vec<PathBuf>,
+    /// Score quote records instead (JSON Lines or CSV: `text`, optional `speaker`, `id`, other
+    /// fields carried through); - reads standard input.
+    #[arg(long, value_name = "FILE")]
+    quotes: Option<PathBuf>,
+    /// Field or column holding the sentence in --quotes records.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// Model file [default: $STANCE_MODEL, else the shipped models/default.json].
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Output format [default: table on a terminal, else jsonl].
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Evidence quotes shown per (expert, topic).
+    #[arg(long, default_value_t = 2)]
+    evidence: usize,
+    /// In the table, list every sentence as well as the experts.
+    #[arg(long)]
+    sentences: bool,
+}
+
+/// Resolved, checked settings of a scoring run.
+struct ScoreConfig {
+    model: StanceModel,
+    inputs: Vec<QuoteInput>,
+    format: Format,
+    aggregate: AggregateParams,
+    sentences: bool,
+}
+
+impl ScoreConfig {
+    fn from_args(args: ScoreArgs) -> Result<Self> {
+        let model = load_model(args.model.as_deref())?;
+        let inputs = match &args.quotes {
+            Some(path) => {
+                let opts = ReadOptions {
+                    text_field: args.text_field.clone(),
+                    label_field: None,
+                };
+                let records = read_records(path, &opts)?;
+                records
+                    .into_iter()
+                    .map(|r| QuoteInput::from_record(r, &args.text_field))
+                    .collect()
+            }
+            None => {
+                let mut inputs = Vec::new();
+                for path in article_paths(&args.inputs)? {
+                    let text = read_article(&path)?;
+                    inputs.extend(QuoteInput::from_article(&path.display().to_string(), &text));
+                }
+                inputs
+            }
+        };
+        if args.evidence > 100 {
+            bail!("--evidence {} is too many; use at most 100", args.evidence);
+        }
+        Ok(ScoreConfig {
+            model,
+            inputs,
+            format: resolve_format(args.format),
+            aggregate: AggregateParams {
+                evidence: args.evidence,
+                ..AggregateParams::default()
+            },
+            sentences: args.sentences,
+        })
+    }
+}
+
+pub fn run(args: ScoreArgs) -> Result<Outcome> {
+    let config = ScoreConfig::from_args(args)?;
+    let found = !config.inputs.is_empty();
+    let quotes = score_all(&config.model, config.inputs)?;
+    let experts = aggregate(&quotes, config.model.topics(), &config.aggregate);
+    let report = ScoreReport {
+        labels: config.model.labels(),
+        quotes: &quotes,
+        experts: &experts,
+        sentences: config.sentences,
+    };
+    let mut out = std::io::stdout().lock();
+    write_scores(&mut out, config.format, &report)?;
+    if !found {
+        eprintln!("stance: nothing to score: no sentence attributed to a named person was found");
+    }
+    Ok(if found {
+        Outcome::Done
+    } else {
+        Outcome::FellShort
+    })
+}

@@ -1,0 +1,127 @@
+//! `stance train`: fit tokenizer, features, stance classifier and topic tagger on labelled files
+//! and write one versioned model file (atomically).
+
+use super::{FieldArgs, Outcome};
+use anyhow::{Context, Result};
+use clap::Args;
+use stance::data::read_records;
+use stance::lexicon::Lexicon;
+use stance::train::{Example, TrainParams};
+use std::path::{Path, PathBuf};
+
+/// Train a model from labelled JSON Lines or CSV files.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labelled files (JSON Lines, or CSV by extension); - reads JSON Lines from standard input.
+    #[arg(long, required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(long)]
+    out: PathBuf,
+    /// Folds of the cross-validation stored in the model; 0 skips it.
+    #[arg(long, default_value_t = 5)]
+    cv: usize,
+    #[command(flatten)]
+    fields: FieldArgs,
+    #[command(flatten)]
+    settings: TrainFlags,
+}
+
+/// Training settings shared by `train` and `eval --cv`.
+#[derive(Debug, Args)]
+pub struct TrainFlags {
+    /// Topic keyword lexicon (topic<TAB>keyword lines) [default: the shipped data/lexicon/topics.tsv].
+    #[arg(long)]
+    lexicon: Option<PathBuf>,
+    /// Longest word n-gram.
+    #[arg(long, default_value_t = 2)]
+    ngram_max: usize,
+    /// Minimum number of training sentences an n-gram must occur in.
+    #[arg(long, default_value_t = 2)]
+    min_df: usize,
+    /// Keep at most this many n-grams.
+    #[arg(long, default_value_t = 20_000)]
+    max_features: usize,
+    /// L2 penalty of the logistic regression.
+    #[arg(long, default_value_t = 0.3)]
+    alpha: f64,
+    /// Topic model probability at or above which a topic is given.
+    #[arg(long, default_value_t = 0.35)]
+    topic_threshold: f64,
+    /// Seed of the cross-validation folds.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+impl TrainFlags {
+    /// Training settings with `cv_folds` folds of stored cross-validation.
+    pub fn params(&self, cv_folds: usize) -> TrainParams {
+        let mut p = TrainParams {
+            cv_folds,
+            seed: self.seed,
+            min_token_frequency: self.min_df as u64,
+            ..TrainParams::default()
+        };
+        p.features.ngram_max = self.ngram_max;
+        p.features.min_df = self.min_df;
+        p.features.max_features = self.max_features;
+        p.logistic.alpha = self.alpha;
+        p.topics.threshold = self.topic_threshold;
+        p
+    }
+
+    /// The lexicon file given, or the shipped one.
+    pub fn lexicon(&self) -> Result<Lexicon> {
+        Ok(match &self.lexicon {
+            Some(path) => Lexicon::read(path)?,
+            None => Lexicon::builtin(),
+        })
+    }
+}
+
+/// Reads labelled examples from every file.
+pub fn read_examples(paths: &[PathBuf], fields: &FieldArgs) -> Result<Vec<Example>> {
+    let opts = fields.read_options();
+    let mut examples = Vec::new();
+    for path in paths {
+        let records = read_records(path, &opts)?;
+        examples.extend(Example::from_records(records, path)?);
+    }
+    Ok(examples)
+}
+
+pub fn run(args: TrainArgs) -> Result<Outcome> {
+    let params = args.settings.params(args.cv).validate()?;
+    let lexicon = args.settings.lexicon()?;
+    let examples = read_examples(&args.data, &args.fields)?;
+    check_out_dir(&args.out)?;
+    let model = params.fit(&examples, &lexicon).context("training failed")?;
+    model.save(&args.out)?;
+    let cv = model
+        .cv()
+        .map(|cv| format!(", {}-fold CV macro-F1 {:.3}", cv.folds, cv.stance.macro_f1))
+        .unwrap_or_default();
+    eprintln!(
+        "trained on {} sentences ({} labels, {} topics){cv}; wrote {}",
+        examples.len(),
+        model.labels().len(),
+        model.topics().len(),
+        args.out.display()
+    );
+    Ok(Outcome::Done)
+}
+
+/// Fails early, before any training, when the model could not be written.
+fn check_out_dir(out: &Path) -> Result<()> {
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    anyhow::ensure!(
+        dir.is_dir(),
+        "cannot write model {}: folder {} does not exist",
+        out.display(),
+        dir.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,308 @@
+//! Readers for labelled and unlabelled sentence files: JSON Lines (one object a line) and CSV
+//! (a header row). Both give the same [`Record`]s, each remembering its line so that every
+//! later error can name it. The whole input record is kept so that `score --quotes` can carry
+//! unknown fields through to its output.
+
+use crate::error::{Error, Result};
+use serde_json::{Map, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Field names understood for the label when `--label-field` is not given, in order.
+pub const DEFAULT_LABEL_FIELDS: [&str; 2] = ["stance", "label"];
+
+/// One sentence read from a data file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// 1-based line of the record in its file (for CSV, the line the record starts on).
+    pub line: usize,
+    pub id: Option<String>,
+    pub speaker: Option<String>,
+    pub text: String,
+    pub label: Option<String>,
+    /// `None` when the file has no topics field for this record.
+    pub topics: Option<Vec<String>>,
+    /// Every field of the input record, for carrying through.
+    pub fields: Map<String, Value>,
+}
+
+/// Which fields hold the text and the label.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Field holding the sentence; default `text`.
+    pub text_field: String,
+    /// Field holding the label; default: `stance`, else `label`.
+    pub label_field: Option<String>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            text_field: "text".into(),
+            label_field: None,
+        }
+    }
+}
+
+/// Reads a JSON Lines or CSV file (`.csv` extension means CSV); `-` reads standard input as
+/// JSON Lines.
+pub fn read_records(path: &Path, opts: &ReadOptions) -> Result<Vec<Record>> {
+    if path == Path::new("-") {
+        return read_jsonl(std::io::stdin().lock(), path, opts);
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        read_csv(file, path, opts)
+    } else {
+        read_jsonl(BufReader::new(file), path, opts)
+    }
+}
+
+/// Reads JSON Lines from any reader; `path` is used in error messages only.
+pub fn read_jsonl(reader: impl BufRead, path: &Path, opts: &ReadOptions) -> Result<Vec<Record>> {
+    let mut out = Vec::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line_no = i + 1;
+        let line = line.map_err(|e| bad(path, line_no, format!("cannot read line: {e}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(&line)
+            .map_err(|e| bad(path, line_no, format!("malformed JSON: {e}")))?;
+        let Value::Object(fields) = value else {
+            return Err(bad(path, line_no, "expected a JSON object".into()));
+        };
+        out.push(to_record(fields, path, line_no, opts)?);
+    }
+    Ok(out)
+}
+
+/// Reads CSV with a header row; a `topics` column holds topics separated by `;`, `|` or `,`.
+pub fn read_csv(reader: impl Read, path: &Path, opts: &ReadOptions) -> Result<Vec<Record>> {
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(reader);
+    let headers = csv
+        .headers()
+        .map_err(|e| bad(path, 1, format!("cannot read CSV header: {e}")))?
+        .clone();
+    let mut out = Vec::new();
+    for row in csv.records() {
+        let row = row.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            bad(path, line, format!("malformed CSV: {e}"))
+        })?;
+        let line = row.position().map_or(0, |p| p.line() as usize);
+        let mut fields = Map::new();
+        for (name, value) in headers.iter().zip(row.iter()) {
+            let value = if name == "topics" {
+                Value::Array(split_topics(value).map(Value::from).collect())
+            } else {
+                Value::String(value.to_string())
+            };
+            fields.insert(name.to_string(), value);
+        }
+        out.push(to_record(fields, path, line, opts)?);
+    }
+    Ok(out)
+}
+
+fn split_topics(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split([';', '|', ','])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+fn to_record(
+    fields: Map<String, Value>,
+    path: &Path,
+    line: usize,
+    opts: &ReadOptions,
+) -> Result<Record> {
+    let text = match fields.get(&opts.text_field) {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => {
+            return Err(bad(
+                path,
+                line,
+                format!("field {:?} is not a string", opts.text_field),
+            ))
+        }
+        None => {
+            return Err(bad(
+                path,
+                line,
+                format!("missing field {:?}", opts.text_field),
+            ))
+        }
+    };
+    let label = match &opts.label_field {
+        Some(name) => optional_string(&fields, name, path, line)?,
+        None => match DEFAULT_LABEL_FIELDS
+            .iter()
+            .find(|f| fields.contains_key(**f))
+        {
+            Some(name) => optional_string(&fields, name, path, line)?,
+            None => None,
+        },
+    };
+    let topics = match fields.get("topics") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) => Some(string_items(items, path, line)?),
+        Some(Value::String(s)) => Some(split_topics(s).map(str::to_string).collect()),
+        Some(_) => {
+            return Err(bad(
+                path,
+                line,
+                "field \"topics\" must be a list of strings".into(),
+            ))
+        }
+    };
+    Ok(Record {
+        line,
+        id: scalar_string(fields.get("id")),
+        speaker: optional_string(&fields, "speaker", path, line)?.filter(|s| !s.trim().is_empty()),
+        text,
+        label,
+        topics,
+        fields,
+    })
+}
+
+fn optional_string(
+    fields: &Map<String, Value>,
+    name: &str,
+    path: &Path,
+    line: usize,
+) -> Result<Option<String>> {
+    match fields.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(bad(
+            path,
+            line,
+            format!("field {name:?} must be a string, found {other}"),
+        )),
+    }
+}
+
+fn string_items(items: &[Value], path: &Path, line: usize) -> Result<Vec<String>> {
+    items
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(bad(path, line, format!("topic {other} is not a string"))),
+        })
+        .collect()
+}
+
+/// Ids may be strings or numbers; both are kept as text.
+fn scalar_string(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn bad(path: &Path, line: usize, reason: String) -> Error {
+    Error::BadRecord {
+        path: PathBuf::from(path),
+        line,
+        reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jsonl(text: &str) -> Result<Vec<Record>> {
+        read_jsonl(
+            text.as_bytes(),
+            Path::new("t.jsonl"),
+            &ReadOptions::default(),
+        )
+    }
+
+    #[test]
+    fn reads_stance_or_label_and_topics() {
+        let recs = jsonl(
+            "{\"id\":\"q1\",\"text\":\"A\",\"stance\":\"neutral\",\"topics\":[\"energy\"]}\n\n\
+             {\"id\":7,\"text\":\"B\",\"label\":\"optimistic\",\"extra\":1}\n",
+        )
+        .unwrap();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].label.as_deref(), Some("neutral"));
+        assert_eq!(recs[0].topics, Some(vec!["energy".to_string()]));
+        assert_eq!(recs[1].id.as_deref(), Some("7"));
+        assert_eq!(recs[1].line, 3);
+        assert_eq!(recs[1].topics, None);
+        assert!(recs[1].fields.contains_key("extra"));
+    }
+
+    #[test]
+    fn malformed_json_names_the_line() {
+        let err = jsonl("{\"text\":\"ok\"}\n{\"text\": oops}\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("t.jsonl:2: malformed JSON"), "{msg}");
+    }
+
+    #[test]
+    fn missing_text_field_names_field_and_line() {
+        let err = jsonl("{\"label\":\"neutral\"}\n").unwrap_err();
+        assert_eq!(err.to_string(), "t.jsonl:1: missing field \"text\"");
+    }
+
+    #[test]
+    fn non_string_label_is_an_error() {
+        let err = jsonl("{\"text\":\"a\",\"stance\":3}\n").unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("t.jsonl:1: field \"stance\" must be a string"));
+    }
+
+    #[test]
+    fn custom_fields() {
+        let opts = ReadOptions {
+            text_field: "sentence".into(),
+            label_field: Some("y".into()),
+        };
+        let recs = read_jsonl(
+            "{\"sentence\":\"s\",\"y\":\"cautionary\",\"stance\":\"neutral\"}".as_bytes(),
+            Path::new("x"),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(recs[0].text, "s");
+        assert_eq!(recs[0].label.as_deref(), Some("cautionary"));
+    }
+
+    #[test]
+    fn csv_with_topics_and_lines() {
+        let data =
+            "id,text,stance,topics\n1,\"multi\nline\",optimistic,energy;economy\n2,b,neutral,\n";
+        let recs = read_csv(data.as_bytes(), Path::new("t.csv"), &ReadOptions::default()).unwrap();
+        assert_eq!(recs[0].text, "multi\nline");
+        assert_eq!(
+            recs[0].topics,
+            Some(vec!["energy".into(), "economy".into()])
+        );
+        assert_eq!(recs[1].line, 4);
+        assert_eq!(recs[1].topics, Some(vec![]));
+    }
+
+    #[test]
+    fn csv_with_missing_column_names_the_line() {
+        let data = "text,stance\na,neutral\nb\n";
+        let err =
+            read_csv(data.as_bytes(), Path::new("t.csv"), &ReadOptions::default()).unwrap_err();
+        assert!(
+            err.to_string().starts_with("t.csv:3: malformed CSV"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,163 @@
+//! Stage 3: attribution of quote blocks from the text around them in the same paragraph: a
+//! trailing tail (`,” the analyst explained.`, `," said X.`) or a leading clause (`X said: “...`).
+//! The consumed narrative is cut out of the neighbouring pieces so it is not read again as a
+//! narrative sentence. Only a bounded window next to each mark is read, which keeps the stage
+//! linear however long the paragraph.
+
+use super::lexicon;
+use super::quotes::{Block, Scan};
+use super::reported::subject_before;
+use super::sentences::split_sentences;
+use super::speakers::{classify, Mention};
+use super::words::{ceil_boundary, clean, floor_boundary, lower, tokens};
+use std::ops::Range;
+
+/// Bytes read on either side of a quote when looking for its attribution.
+const WINDOW: usize = 300;
+/// A tail's cue verb must come within this many words of the closing mark.
+const TAIL_CUE_WORDS: usize = 10;
+
+/// Finds each block's attribution (tail first, then leading clause) and trims the consumed text
+/// out of `scan.narrative`. Returns one entry per block, `None` where nothing was found.
+pub fn attribute(text: &str, scan: &mut Scan) -> Vec<Option<Mention>> {
+    let mut found = Vec::with_capacity(scan.blocks.len());
+    for block in &scan.blocks {
+        let mut mention = None;
+        if let Some(idx) = block.after {
+            let piece = scan.narrative[idx].clone();
+            if let Some((m, end)) = tail(text, block, piece) {
+                scan.narrative[idx].start = end;
+                mention = Some(m);
+            }
+        }
+        if let Some(idx) = block.before {
+            let piece = scan.narrative[idx].clone();
+            if let Some((m, start)) = leading(text, piece) {
+                scan.narrative[idx].end = start.max(scan.narrative[idx].start);
+                mention = mention.or(Some(m));
+            }
+        }
+        found.push(mention);
+    }
+    found
+}
+
+/// `,” the analyst explained.` / `,” said Professor X.` / `” he told a news conference.`
+fn tail(text: &str, block: &Block, piece: Range<usize>) -> Option<(Mention, usize)> {
+    let end = floor_boundary(text, piece.end.min(piece.start + WINDOW));
+    let window = text.get(piece.start..end)?;
+    let skipped = window.len()
+        - window
+            .trim_start_matches(|c: char| c.is_whitespace() || c == ',')
+            .len();
+    let first = split_sentences(&window[skipped..]).into_iter().next()?;
+    let sentence = &window[skipped + first.start..skipped + first.end];
+    let inner = block
+        .parts
+        .last()
+        .map_or("", |p| text[p.clone()].trim_end());
+    let closed_sentence = inner.ends_with(['.', '!', '?', '…']);
+    if closed_sentence && sentence.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    let toks: Vec<(usize, &str)> = tokens(sentence).take(TAIL_CUE_WORDS).collect();
+    let k = toks
+        .iter()
+        .position(|(_, t)| lexicon::is_cue(&lower(clean(t)), true))?;
+    let mention = if k == 0 {
+        classify(after_cue(sentence, &toks))
+    } else {
+        classify(&sentence[..toks[k].0])
+    };
+    if mention == Mention::NotSubject {
+        return None;
+    }
+    Some((mention, piece.start + skipped + first.end))
+}
+
+/// The words after a tail-initial cue verb, up to the first comma: "said John Smith, director".
+fn after_cue<'a>(sentence: &'a str, toks: &[(usize, &str)]) -> &'a str {
+    let start = toks.get(1).map_or(sentence.len(), |(o, _)| *o);
+    let rest = &sentence[start..];
+    rest.split(',').next().unwrap_or(rest)
+}
+
+/// `X said: “...` / `He added, “...` / `She said “...`; returns the mention and where the
+/// consumed clause starts.
+fn leading(text: &str, piece: Range<usize>) -> Option<(Mention, usize)> {
+    let from = ceil_boundary(text, piece.start.max(piece.end.saturating_sub(WINDOW)));
+    let window = text.get(from..piece.end)?;
+    let last = split_sentences(window).pop()?;
+    let sentence = &window[last.clone()];
+    let ends_with_cue = sentence
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|w| lexicon::is_cue(&lower(clean(w)), false));
+    if !(sentence.ends_with([':', ',']) || ends_with_cue) {
+        return None;
+    }
+    let cue_at = tokens(sentence)
+        .skip(1)
+        .find(|(_, t)| lexicon::is_cue(clean(t), false))
+        .map(|(o, _)| o);
+    let mention = match cue_at {
+        Some(at) => subject_before(&sentence[..at]),
+        None if sentence.ends_with(':') => Some(classify(sentence.trim_end_matches(':'))),
+        None => None,
+    }?;
+    (mention != Mention::NotSubject).then_some((mention, from + last.start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::paragraphs::paragraphs;
+    use super::super::quotes::scan;
+    use super::*;
+
+    fn run(text: &str) -> (Vec<Option<Mention>>, Vec<&str>) {
+        let mut s = scan(text, &paragraphs(text), &[]);
+        let found = attribute(text, &mut s);
+        let narrative = s
+            .narrative
+            .iter()
+            .map(|r| text[r.clone()].trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        (found, narrative)
+    }
+
+    fn name(n: &str) -> Option<Mention> {
+        Some(Mention::Name {
+            name: n.to_string(),
+            titled: false,
+        })
+    }
+
+    #[test]
+    fn tails() {
+        let (found, rest) =
+            run("“Yes,” the analyst explained. Then he left.\n\"No,\" said Mary Poe.");
+        assert_eq!(found, vec![Some(Mention::Role), name("Mary Poe")]);
+        assert_eq!(rest, vec!["Then he left."]);
+    }
+
+    #[test]
+    fn closed_sentence_is_not_a_tail() {
+        let (found, rest) = run("“It is over.” Smith noted that talks ended.");
+        assert_eq!(found, vec![None]);
+        assert_eq!(rest, vec!["Smith noted that talks ended."]);
+    }
+
+    #[test]
+    fn leading_clauses() {
+        let (found, rest) = run("It rained. Kim Lee said: “We stay.”\nHe added, “Fine.”");
+        assert_eq!(found, vec![name("Kim Lee"), Some(Mention::Pronoun)]);
+        assert_eq!(rest, vec!["It rained."]);
+    }
+
+    #[test]
+    fn institution_tail() {
+        let (found, _) = run("“We act,” the statement read.");
+        assert_eq!(found, vec![Some(Mention::Nobody)]);
+    }
+}

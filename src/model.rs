@@ -1,0 +1,220 @@
+//! The fitted model and its file. One self-describing JSON document: format name and version
+//! first, then labels, topics, training settings, a summary and hash of the training data, the
+//! cross-validation metrics, the tokenizer, the features and the weights. Maps are sorted, so
+//! the same training gives the same bytes. Loading rejects foreign, truncated and newer files
+//! with a message that says which.
+
+use crate::atomic::write_atomic;
+use crate::cv::CvReport;
+use crate::error::{Error, Result};
+use crate::features::{FittedFeaturizer, SparseVec};
+use crate::linear::LinearModel;
+use crate::tokenize::WordTokenizer;
+use crate::topics::{TopicHit, TopicTagger};
+use crate::train::TrainParams;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The `format` field of every model file.
+pub const FORMAT: &str = "stance-model";
+/// The model file version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// What the model was trained on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataSummary {
+    pub examples: usize,
+    /// SHA-256 of the training examples (label, topics and text of each, in order).
+    pub sha256: String,
+    pub label_counts: BTreeMap<String, usize>,
+    pub topic_counts: BTreeMap<String, usize>,
+}
+
+/// A trained stance and topic model.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StanceModel {
+    format: String,
+    version: u32,
+    labels: Vec<String>,
+    settings: TrainParams,
+    data: DataSummary,
+    cv: Option<CvReport>,
+    tokenizer: WordTokenizer,
+    features: FittedFeaturizer,
+    stance: LinearModel,
+    topics: TopicTagger,
+}
+
+/// The model's reading of one sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    /// Index of the most probable label.
+    pub label: usize,
+    /// Probability of every label, in the model's label order.
+    pub probabilities: Vec<f64>,
+    pub topics: Vec<TopicHit>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: String,
+    version: u32,
+}
+
+impl StanceModel {
+    pub(crate) fn new(
+        labels: Vec<String>,
+        settings: TrainParams,
+        data: DataSummary,
+        tokenizer: WordTokenizer,
+        features: FittedFeaturizer,
+        stance: LinearModel,
+        topics: TopicTagger,
+    ) -> Self {
+        StanceModel {
+            format: FORMAT.into(),
+            version: VERSION,
+            labels,
+            settings,
+            data,
+            cv: None,
+            tokenizer,
+            features,
+            stance,
+            topics,
+        }
+    }
+
+    pub(crate) fn set_cv(&mut self, cv: Option<CvReport>) {
+        self.cv = cv;
+    }
+
+    /// Labels in model order.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// The name of label `index`.
+    pub fn label(&self, index: usize) -> &str {
+        &self.labels[index]
+    }
+
+    /// Topics the model can give.
+    pub fn topics(&self) -> &[String] {
+        self.topics.topics()
+    }
+
+    /// The settings the model was trained with.
+    pub fn settings(&self) -> &TrainParams {
+        &self.settings
+    }
+
+    /// Summary of the training data.
+    pub fn data(&self) -> &DataSummary {
+        &self.data
+    }
+
+    /// Cross-validation metrics from training, if it ran.
+    pub fn cv(&self) -> Option<&CvReport> {
+        self.cv.as_ref()
+    }
+
+    /// Features of one sentence.
+    pub fn featurize(&self, text: &str) -> Result<SparseVec> {
+        Ok(self.features.transform(&self.tokenizer.ids(text)?))
+    }
+
+    /// Stance and topics of one sentence.
+    pub fn predict(&self, text: &str) -> Result<Prediction> {
+        let x = self.featurize(text)?;
+        let probabilities = self.stance.probabilities(&x);
+        Ok(Prediction {
+            label: crate::metrics::argmax(&probabilities),
+            probabilities,
+            topics: self.topics.tag(&x, text),
+        })
+    }
+
+    /// P(optimistic) - P(cautionary) (or positive / negative), when the model has such labels.
+    pub fn polarity(&self, probabilities: &[f64]) -> Option<f64> {
+        let find = |names: [&str; 2]| self.labels.iter().position(|l| names.contains(&l.as_str()));
+        let pos = find(["optimistic", "positive"])?;
+        let neg = find(["cautionary", "negative"])?;
+        Some(probabilities[pos] - probabilities[neg])
+    }
+
+    /// The model file's bytes: compact JSON and a final newline.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec(self).map_err(|e| Error::Classifier(e.to_string()))?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    /// Writes the model atomically: an interrupted save leaves any previous file intact.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        write_atomic(path, &self.to_bytes()?)
+    }
+
+    /// Reads a model file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_bytes(&bytes, path)
+    }
+
+    /// Parses model bytes; `path` names the source in errors.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Self> {
+        let bad = |reason: String| Error::BadModel {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let looks_ours = bytes.starts_with(format!("{{\"format\":\"{FORMAT}\"").as_bytes());
+        let header: Header = match serde_json::from_slice(bytes) {
+            Ok(h) => h,
+            Err(e) if looks_ours => {
+                return Err(bad(format!(
+                    "model file is truncated or corrupt ({e}); retrain it"
+                )))
+            }
+            Err(_) => {
+                return Err(bad(format!(
+                    "not a stance model file (expected JSON with \"format\": \"{FORMAT}\")"
+                )))
+            }
+        };
+        if header.format != FORMAT {
+            return Err(bad(format!(
+                "not a stance model file (format {:?})",
+                header.format
+            )));
+        }
+        if header.version != VERSION {
+            return Err(Error::ModelVersion {
+                path: path.to_path_buf(),
+                found: header.version,
+                supported: VERSION,
+            });
+        }
+        let mut model: StanceModel = serde_json::from_slice(bytes)
+            .map_err(|e| bad(format!("model file is corrupt ({e}); retrain it")))?;
+        model
+            .features
+            .build_index(&model.tokenizer)
+            .map_err(|e| bad(e.to_string()))?;
+        model.check_shapes().map_err(bad)?;
+        Ok(model)
+    }
+
+    fn check_shapes(&self) -> std::result::Result<(), String> {
+        let n = self.features.len();
+        self.stance.check_shape(n)?;
+        if self.stance.n_classes() != self.labels.len() {
+            return Err(format!(
+                "{} labels but {} stance classes",
+                self.labels.len(),
+                self.stance.n_classes()
+            ));
+        }
+        self.topics.check_shape(n)
+    }
+}

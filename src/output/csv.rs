@@ -1,0 +1,85 @@
+//! CSV with a header row. `score` writes one table for both kinds of row, told apart by the
+//! `type` column (`quote` or `expert`); cells that do not apply to a row are empty.
+
+use super::{round4, topic_names, ArticleQuotes, ScoreReport};
+use std::io::{self, Write};
+
+pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["article", "speaker", "kind", "start", "end", "text"])?;
+    for a in articles {
+        for q in a.quotes {
+            let kind = serde_json::to_value(q.kind)?
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            out.write_record([
+                a.article,
+                &q.speaker,
+                &kind,
+                &q.span.start.to_string(),
+                &q.span.end.to_string(),
+                &q.text,
+            ])?;
+        }
+    }
+    out.flush()
+}
+
+pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let mut header: Vec<String> = [
+        "type", "id", "article", "speaker", "topic", "text", "start", "end", "kind", "stance",
+        "score",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(report.labels.iter().map(|l| format!("p_{l}")));
+    header.extend(["n".to_string(), "evidence".to_string()]);
+    out.write_record(&header)?;
+    let fmt = |x: Option<f64>| x.map(|v| round4(v).to_string()).unwrap_or_default();
+    for q in report.quotes {
+        let span = q.input.span.clone();
+        let kind = match q.input.kind {
+            Some(k) => serde_json::to_value(k)?
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            None => String::new(),
+        };
+        let mut row = vec![
+            "quote".to_string(),
+            q.input.id.clone().unwrap_or_default(),
+            q.input.article.clone().unwrap_or_default(),
+            q.input.speaker.clone().unwrap_or_default(),
+            topic_names(q).join(";"),
+            q.input.text.clone(),
+            span.as_ref()
+                .map(|s| s.start.to_string())
+                .unwrap_or_default(),
+            span.as_ref().map(|s| s.end.to_string()).unwrap_or_default(),
+            kind,
+            q.stance.clone(),
+            fmt(q.score),
+        ];
+        row.extend(report.labels.iter().map(|l| fmt(Some(q.probability(l)))));
+        row.extend([String::new(), String::new()]);
+        out.write_record(&row)?;
+    }
+    for e in report.experts {
+        let mut row = vec![
+            "expert".to_string(),
+            String::new(),
+            String::new(),
+            e.speaker.clone(),
+            e.topic.clone(),
+        ];
+        row.extend([String::new(), String::new(), String::new(), String::new()]);
+        row.extend([e.stance.clone(), fmt(e.score)]);
+        row.extend(report.labels.iter().map(|_| String::new()));
+        let evidence: Vec<&str> = e.evidence.iter().map(|ev| ev.text.as_str()).collect();
+        row.extend([e.n.to_string(), evidence.join(" | ")]);
+        out.write_record(&row)?;
+    }
+    out.flush()
+}

@@ -1,0 +1,76 @@
+use crate::util::{json_lines, seed, stance, stderr_of, stdout_of};
+
+#[test]
+fn seed_article_as_json_lines_with_exact_spans() {
+    let out = stdout_of(stance().args(["extract", "--format", "jsonl"]).arg(seed()));
+    let article = std::fs::read_to_string(seed()).unwrap();
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 37);
+    let mut speakers: Vec<&str> = lines
+        .iter()
+        .map(|l| l["speaker"].as_str().unwrap())
+        .collect();
+    speakers.dedup();
+    assert_eq!(speakers, ["Kyle Inan", "Ilgar Velizade"]);
+    for l in &lines {
+        assert_eq!(l["type"], "sentence");
+        let (s, e) = (
+            l["span"][0].as_u64().unwrap() as usize,
+            l["span"][1].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&article[s..e], l["text"].as_str().unwrap());
+        assert!(["direct", "reported"].contains(&l["kind"].as_str().unwrap()));
+    }
+    assert!(!out.contains("The first meeting of the bilateral working group"));
+}
+
+#[test]
+fn table_and_csv_shapes() {
+    let table = stdout_of(stance().args(["extract", "--format", "table"]).arg(seed()));
+    assert!(table.starts_with("ARTICLE"));
+    assert!(table.contains("Ilgar Velizade  reported"));
+    let csv = stdout_of(stance().args(["extract", "--format", "csv"]).arg(seed()));
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        rows.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["article", "speaker", "kind", "start", "end", "text"]
+    );
+    assert_eq!(rows.records().count(), 37);
+}
+
+#[test]
+fn folder_input_reads_its_txt_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(seed(), dir.path().join("a.txt")).unwrap();
+    std::fs::write(dir.path().join("notes.md"), "Ignored, said Jane Roe.").unwrap();
+    let out = stdout_of(
+        stance()
+            .args(["extract", "--format", "jsonl"])
+            .arg(dir.path()),
+    );
+    assert_eq!(json_lines(&out).len(), 37);
+}
+
+#[test]
+fn article_without_quotes_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.txt");
+    std::fs::write(&path, "The weather was mild. Markets were closed.\n").unwrap();
+    stance()
+        .args(["extract", "--format", "jsonl"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout("");
+}
+
+#[test]
+fn missing_and_non_utf8_files_are_errors_naming_them() {
+    let err = stderr_of(stance().args(["extract", "/no/such/article.txt"]), 2);
+    assert!(err.contains("/no/such/article.txt"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.txt");
+    std::fs::write(&path, b"Caf\xe9 talks, said Jane Roe.").unwrap();
+    let err = stderr_of(stance().arg("extract").arg(&path), 2);
+    assert!(err.contains("invalid UTF-8 at byte offset 3"), "{err}");
+}

@@ -1,0 +1,182 @@
+use crate::util::{small_model, stance, stderr_of, train_subset};
+
+#[test]
+fn writes_a_versioned_self_describing_model() {
+    let text = std::fs::read_to_string(small_model()).unwrap();
+    assert!(text.starts_with("{\"format\":\"stance-model\",\"version\":1,"));
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        v["labels"],
+        serde_json::json!(["optimistic", "cautionary", "neutral"])
+    );
+    assert_eq!(v["data"]["examples"], 300);
+    assert_eq!(v["data"]["sha256"].as_str().unwrap().len(), 64);
+    for key in [
+        "settings",
+        "tokenizer",
+        "features",
+        "stance",
+        "topics",
+        "cv",
+    ] {
+        assert!(v.get(key).is_some(), "model lacks {key}");
+    }
+}
+
+#[test]
+fn same_data_and_settings_give_identical_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = train_subset(dir.path(), "d.jsonl", 200);
+    let train = |out: &str| {
+        stance()
+            .args(["train", "--cv", "3", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
+        std::fs::read(dir.path().join(out)).unwrap()
+    };
+    let (a, b) = (train("a.json"), train("b.json"));
+    assert!(a == b, "retraining changed the model file");
+    let v: serde_json::Value = serde_json::from_slice(&a).unwrap();
+    assert_eq!(v["cv"]["folds"], 3);
+}
+
+#[test]
+fn csv_training_data_with_custom_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("sentence,y,topics\n");
+    for i in 0..12 {
+        let (text, y) = match i % 3 {
+            0 => (
+                "growth will bring great benefits to the region",
+                "optimistic",
+            ),
+            1 => (
+                "the risks are serious and the obstacles remain",
+                "cautionary",
+            ),
+            _ => (
+                "the meeting took place on Tuesday in the capital",
+                "neutral",
+            ),
+        };
+        csv.push_str(&format!("\"{text} {i}\",{y},economy\n"));
+    }
+    let data = dir.path().join("d.csv");
+    std::fs::write(&data, csv).unwrap();
+    stance()
+        .args([
+            "train",
+            "--cv",
+            "3",
+            "--text-field",
+            "sentence",
+            "--label-field",
+            "y",
+            "--data",
+        ])
+        .arg(&data)
+        .arg("--out")
+        .arg(dir.path().join("m.json"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn malformed_record_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &data,
+        "{\"text\":\"a\",\"stance\":\"neutral\"}\n{\"text\": \"b\", \"stance\": }\n",
+    )
+    .unwrap();
+    let out = dir.path().join("m.json");
+    let err = stderr_of(
+        stance()
+            .args(["train", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(&out),
+        2,
+    );
+    assert!(
+        err.contains(&format!("{}:2: malformed JSON", data.display())),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn single_label_data_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("one.jsonl");
+    let lines: String = (0..10)
+        .map(|i| format!("{{\"text\":\"gas {i}\",\"label\":\"neutral\"}}\n"))
+        .collect();
+    std::fs::write(&data, lines).unwrap();
+    let err = stderr_of(
+        stance()
+            .args(["train", "--cv", "0", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(dir.path().join("m.json")),
+        2,
+    );
+    assert!(
+        err.contains("1 distinct label(s); need at least two labels"),
+        "{err}"
+    );
+}
+
+#[test]
+fn too_few_examples_for_the_folds_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("small.jsonl");
+    let lines = "{\"text\":\"good growth\",\"label\":\"optimistic\"}\n{\"text\":\"bad risk\",\"label\":\"cautionary\"}\n";
+    std::fs::write(&data, lines).unwrap();
+    let err = stderr_of(
+        stance()
+            .args(["train", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(dir.path().join("m.json")),
+        2,
+    );
+    assert!(err.contains("fewer than the 5 folds"), "{err}");
+}
+
+#[test]
+fn missing_output_folder_fails_before_training() {
+    let data = crate::util::repo("data/corpus/test.jsonl");
+    let err = stderr_of(
+        stance()
+            .args(["train", "--data"])
+            .arg(&data)
+            .args(["--out", "/no/such/dir/m.json"]),
+        2,
+    );
+    assert!(err.contains("folder /no/such/dir does not exist"), "{err}");
+}
+
+#[test]
+fn failed_training_leaves_the_previous_model_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.json");
+    std::fs::copy(small_model(), &out).unwrap();
+    let data = dir.path().join("bad.jsonl");
+    std::fs::write(&data, "{\"text\":\"x\"}\n").unwrap();
+    stance()
+        .args(["train", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(small_model()).unwrap()
+    );
+}
