@@ -1,9 +1,12 @@
 //! Aggregation per (expert, topic): the mean polarity score of the expert's sentences on the
 //! topic, the stance it amounts to, the number of sentences, and the sentences that show it
 //! best. Every expert also gets an `all` row over all of their sentences, topic or not.
+//! Spelling variants of one expert's name are merged first ([`SpeakerIndex`]).
 
+use crate::aliases::SpeakerIndex;
 use crate::score::ScoredQuote;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The topic name of the row that covers all of an expert's sentences.
 pub const ALL_TOPICS: &str = "all";
@@ -41,7 +44,10 @@ pub struct Evidence {
 /// The stance of one expert on one topic.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExpertTopic {
+    /// The expert's canonical name.
     pub speaker: String,
+    /// Other spellings of the name merged into this expert.
+    pub variants: Vec<String>,
     pub topic: String,
     /// Mean of P(optimistic) - P(cautionary), in [-1, 1]; `None` for models without those labels.
     pub score: Option<f64>,
@@ -56,21 +62,27 @@ pub fn aggregate(
     quotes: &[ScoredQuote],
     topics: &[String],
     params: &AggregateParams,
+    speakers: &SpeakerIndex,
 ) -> Vec<ExpertTopic> {
-    let mut speakers: Vec<&str> = Vec::new();
-    for q in quotes {
+    let mut experts: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    for (i, q) in quotes.iter().enumerate() {
         if let Some(s) = q.input.speaker.as_deref() {
-            if !speakers.contains(&s) {
-                speakers.push(s);
-            }
+            let name = speakers.canonical(s);
+            let at = *position.entry(name).or_insert_with(|| {
+                experts.push((name, Vec::new()));
+                experts.len() - 1
+            });
+            experts[at].1.push(i);
         }
     }
     let mut rows = Vec::new();
-    for speaker in speakers {
-        let mine: Vec<usize> = (0..quotes.len())
-            .filter(|&i| quotes[i].input.speaker.as_deref() == Some(speaker))
-            .collect();
-        rows.push(row(quotes, speaker, ALL_TOPICS, &mine, params));
+    for (speaker, mine) in experts {
+        let expert = Expert {
+            name: speaker,
+            variants: speakers.variants(speaker),
+        };
+        rows.push(row(quotes, &expert, ALL_TOPICS, &mine, params));
         for topic in topics {
             let on_topic: Vec<usize> = mine
                 .iter()
@@ -78,16 +90,22 @@ pub fn aggregate(
                 .filter(|&i| quotes[i].topics.iter().any(|t| &t.topic == topic))
                 .collect();
             if !on_topic.is_empty() {
-                rows.push(row(quotes, speaker, topic, &on_topic, params));
+                rows.push(row(quotes, &expert, topic, &on_topic, params));
             }
         }
     }
     rows
 }
 
+/// An expert's canonical name and its merged spellings.
+struct Expert<'a> {
+    name: &'a str,
+    variants: Vec<String>,
+}
+
 fn row(
     quotes: &[ScoredQuote],
-    speaker: &str,
+    expert: &Expert,
     topic: &str,
     members: &[usize],
     params: &AggregateParams,
@@ -118,7 +136,8 @@ fn row(
     });
     evidence.truncate(params.evidence);
     ExpertTopic {
-        speaker: speaker.to_string(),
+        speaker: expert.name.to_string(),
+        variants: expert.variants.clone(),
         topic: topic.to_string(),
         score,
         stance,
@@ -178,7 +197,12 @@ mod tests {
             quote("A", [0.2, 0.6, 0.2], &[]),
         ];
         let topics = vec!["economy".to_string(), "energy".to_string()];
-        let rows = aggregate(&quotes, &topics, &AggregateParams::default());
+        let rows = aggregate(
+            &quotes,
+            &topics,
+            &AggregateParams::default(),
+            &SpeakerIndex::default(),
+        );
         let keys: Vec<(&str, &str, usize)> = rows
             .iter()
             .map(|r| (r.speaker.as_str(), r.topic.as_str(), r.n))
@@ -205,9 +229,30 @@ mod tests {
     }
 
     #[test]
+    fn spelling_variants_are_one_expert() {
+        let quotes = vec![
+            quote("Ilgar Velizade", [0.8, 0.1, 0.1], &[]),
+            quote("Ilgar Valizade", [0.6, 0.2, 0.2], &[]),
+            quote("Ilgar Velizade", [0.7, 0.1, 0.2], &[]),
+        ];
+        let names = quotes.iter().filter_map(|q| q.input.speaker.as_deref());
+        let index = SpeakerIndex::build(names, &crate::aliases::Aliases::default());
+        let rows = aggregate(&quotes, &[], &AggregateParams::default(), &index);
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].speaker.as_str(), rows[0].n), ("Ilgar Velizade", 3));
+        assert_eq!(rows[0].variants, ["Ilgar Valizade"]);
+    }
+
+    #[test]
     fn sentences_without_speaker_are_not_aggregated() {
         let mut q = quote("A", [0.3, 0.3, 0.4], &[]);
         q.input.speaker = None;
-        assert!(aggregate(&[q], &[], &AggregateParams::default()).is_empty());
+        assert!(aggregate(
+            &[q],
+            &[],
+            &AggregateParams::default(),
+            &SpeakerIndex::default()
+        )
+        .is_empty());
     }
 }

@@ -7,12 +7,14 @@
 //! [`output`]. [`train`], [`cv`] and [`metrics`] fit and judge models; [`model`] is the file.
 
 pub mod aggregate;
+pub mod aliases;
 pub mod atomic;
 pub mod cv;
 pub mod data;
 pub mod error;
 pub mod extract;
 pub mod features;
+pub mod gold;
 pub mod lexicon;
 pub mod linear;
 pub mod metrics;

@@ -218,3 +218,97 @@ impl StanceModel {
         self.topics.check_shape(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+    use crate::train::{Example, TrainParams};
+
+    fn examples() -> Vec<Example> {
+        let texts = [
+            (
+                "the corridor will bring great benefits and growth",
+                "optimistic",
+                "connectivity",
+            ),
+            (
+                "investors see great potential in the new port",
+                "optimistic",
+                "economy",
+            ),
+            (
+                "the pipeline faces serious risks and obstacles",
+                "cautionary",
+                "energy",
+            ),
+            (
+                "sanctions remain a serious threat to growth",
+                "cautionary",
+                "economy",
+            ),
+            (
+                "the ministers met in the capital on tuesday",
+                "neutral",
+                "diplomacy",
+            ),
+            (
+                "the talks took place in the capital last week",
+                "neutral",
+                "diplomacy",
+            ),
+        ];
+        (0..4)
+            .flat_map(|i| {
+                texts.iter().map(move |(t, l, topic)| Example {
+                    text: format!("{t} {i}"),
+                    label: l.to_string(),
+                    topics: Some(vec![topic.to_string()]),
+                })
+            })
+            .collect()
+    }
+
+    fn train() -> StanceModel {
+        let params = TrainParams {
+            cv_folds: 0,
+            ..TrainParams::default()
+        };
+        params
+            .validate()
+            .unwrap()
+            .fit(&examples(), &Lexicon::builtin())
+            .unwrap()
+    }
+
+    #[test]
+    fn save_load_predict_round_trip() {
+        let model = train();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        model.save(&path).unwrap();
+        let loaded = StanceModel::load(&path).unwrap();
+        assert_eq!(loaded.to_bytes().unwrap(), std::fs::read(&path).unwrap());
+        for text in [
+            "great benefits from the port",
+            "serious risks",
+            "unseen words only",
+            "",
+        ] {
+            assert_eq!(loaded.predict(text).unwrap(), model.predict(text).unwrap());
+        }
+        let p = loaded.predict("serious risks and obstacles").unwrap();
+        assert_eq!(loaded.label(p.label), "cautionary");
+        assert!((p.probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        let score = loaded.polarity(&p.probabilities).unwrap();
+        assert!((score - (p.probabilities[0] - p.probabilities[1])).abs() < 1e-12);
+    }
+
+    #[test]
+    fn inconsistent_weights_are_refused() {
+        let text = String::from_utf8(train().to_bytes().unwrap()).unwrap();
+        let broken = text.replacen("\"bias\":[", "\"bias\":[0.5,", 1);
+        let err = StanceModel::from_bytes(broken.as_bytes(), Path::new("m.json")).unwrap_err();
+        assert!(err.to_string().starts_with("m.json: "), "{err}");
+    }
+}

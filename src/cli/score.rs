@@ -5,6 +5,7 @@ use super::{article_paths, load_model, read_article, resolve_format, FormatArg, 
 use anyhow::{bail, Result};
 use clap::Args;
 use stance::aggregate::{aggregate, AggregateParams};
+use stance::aliases::{Aliases, SpeakerIndex};
 use stance::data::{read_records, ReadOptions};
 use stance::model::StanceModel;
 use stance::output::{write_scores, Format, ScoreReport};
@@ -33,6 +34,9 @@ pub struct ScoreArgs {
     /// Evidence quotes shown per (expert, topic).
     #[arg(long, default_value_t = 2)]
     evidence: usize,
+    /// Alias file: "variant<TAB>canonical name" lines; these names are never merged by guess.
+    #[arg(long, value_name = "FILE")]
+    aliases: Option<PathBuf>,
     /// In the table, list every sentence as well as the experts.
     #[arg(long)]
     sentences: bool,
@@ -44,6 +48,7 @@ struct ScoreConfig {
     inputs: Vec<QuoteInput>,
     format: Format,
     aggregate: AggregateParams,
+    aliases: Aliases,
     sentences: bool,
 }
 
@@ -82,6 +87,10 @@ impl ScoreConfig {
                 evidence: args.evidence,
                 ..AggregateParams::default()
             },
+            aliases: match &args.aliases {
+                Some(path) => Aliases::read(path)?,
+                None => Aliases::default(),
+            },
             sentences: args.sentences,
         })
     }
@@ -91,11 +100,14 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
     let config = ScoreConfig::from_args(args)?;
     let found = !config.inputs.is_empty();
     let quotes = score_all(&config.model, config.inputs)?;
-    let experts = aggregate(&quotes, config.model.topics(), &config.aggregate);
+    let names = quotes.iter().filter_map(|q| q.input.speaker.as_deref());
+    let speakers = SpeakerIndex::build(names, &config.aliases);
+    let experts = aggregate(&quotes, config.model.topics(), &config.aggregate, &speakers);
     let report = ScoreReport {
         labels: config.model.labels(),
         quotes: &quotes,
         experts: &experts,
+        speakers: &speakers,
         sentences: config.sentences,
     };
     let mut out = std::io::stdout().lock();

@@ -67,7 +67,7 @@ fn tail(text: &str, block: &Block, piece: Range<usize>) -> Option<(Mention, usiz
     let mention = if k == 0 {
         classify(after_cue(sentence, &toks))
     } else {
-        classify(&sentence[..toks[k].0])
+        subject_before(&sentence[..toks[k].0])?
     };
     if mention == Mention::NotSubject {
         return None;

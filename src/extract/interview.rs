@@ -1,7 +1,7 @@
 //! Stage 6: Q&A interviews. Interview turns carry no quote marks, so they are recognised by
 //! paragraph markers instead: "Q:"/"A:" ("Question:"/"Answer:") or a leading dash ("- ", "– ",
-//! "— "). An interview starts at the first question ("Q:" or a dash paragraph ending in "?");
-//! from then on dash or unmarked paragraphs are answers unless they end in "?". Answers belong
+//! "— "). An interview starts at the first question ("Q:" or a dash paragraph asking something);
+//! from then on turns alternate (see [`classify`]). Answers belong
 //! to the interviewee, the most recent person named before the interview; questions are never
 //! emitted. Runs before quote scanning so turns are not read as narrative.
 
@@ -36,7 +36,7 @@ const MARKERS: &[(&str, Marker)] = &[
 
 /// The turn of each paragraph and its text without the marker.
 pub fn turns(text: &str, paragraphs: &[Range<usize>]) -> Vec<(Turn, Range<usize>)> {
-    let mut in_interview = false;
+    let mut last = Turn::None;
     let mut out = Vec::with_capacity(paragraphs.len());
     for para in paragraphs {
         let slice = &text[para.clone()];
@@ -45,17 +45,8 @@ pub fn turns(text: &str, paragraphs: &[Range<usize>]) -> Vec<(Turn, Range<usize>
         let body = &text[body_start..para.end];
         let lead = body.len() - body.trim_start().len();
         let content = body_start + lead..para.end;
-        let question = body.trim_end_matches(['”', '"', '»', ' ']).ends_with('?');
-        let turn = match found.map(|(_, m)| *m) {
-            Some(Marker::Question) => Turn::Question,
-            Some(Marker::Answer) => Turn::Answer,
-            Some(Marker::Dash) | None if question && (in_interview || found.is_some()) => {
-                Turn::Question
-            }
-            Some(Marker::Dash) | None if in_interview => Turn::Answer,
-            _ => Turn::None,
-        };
-        in_interview |= turn != Turn::None;
+        let turn = classify(found.map(|(_, m)| *m), body, last);
+        last = turn;
         out.push((
             turn,
             if turn == Turn::None {
@@ -66,6 +57,23 @@ pub fn turns(text: &str, paragraphs: &[Range<usize>]) -> Vec<(Turn, Range<usize>
         ));
     }
     out
+}
+
+/// The turn of one paragraph from its marker, its text and the previous paragraph's turn. Turns
+/// alternate: after a question comes an answer even if it asks something back; after an answer a
+/// dash paragraph with a question mark (it may add a remark after the question) is a question.
+fn classify(marker: Option<Marker>, body: &str, last: Turn) -> Turn {
+    let asks = body.contains('?');
+    let ends_asking = body.trim_end_matches(['”', '"', '»', ' ']).ends_with('?');
+    match (marker, last) {
+        (Some(Marker::Question), _) => Turn::Question,
+        (Some(Marker::Answer), _) => Turn::Answer,
+        (_, Turn::Question) => Turn::Answer,
+        (Some(Marker::Dash), _) if asks => Turn::Question,
+        (None, Turn::Answer) if ends_asking => Turn::Question,
+        (_, Turn::Answer) => Turn::Answer,
+        _ => Turn::None,
+    }
 }
 
 #[cfg(test)]
@@ -105,5 +113,13 @@ mod tests {
                 (Turn::Answer, "We wait.")
             ]
         );
+    }
+
+    #[test]
+    fn question_with_a_remark_and_answer_with_a_question() {
+        let text = "- Why now? Rates fell.\n- Why not? They fell.\n- And next? Or later?\n- Soon.";
+        let got: Vec<Turn> = roles(text).into_iter().map(|(t, _)| t).collect();
+        use Turn::{Answer, Question};
+        assert_eq!(got, vec![Question, Answer, Question, Answer]);
     }
 }

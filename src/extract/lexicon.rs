@@ -97,6 +97,10 @@ pub const OPINION_NOUNS: &[&str] = &[
     "analysis", "understanding", "estimate",
 ];
 
+/// Lowercase words that may follow a titled name in a subject phrase ("economist Ken Doe of
+/// Delta Research", "analyst Ken Doe from Oslo").
+pub const NAME_FOLLOWERS: &[&str] = &["of", "at", "from", "with", "in", "who", "for"];
+
 /// Verbs and prepositions that introduce an interviewee ("Caliber.Az interviewed Jane Roe").
 pub const INTERVIEW_WORDS: &[&str] = &["interviewed", "interviewing", "interview"];
 

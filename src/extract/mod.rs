@@ -21,6 +21,8 @@ mod assemble;
 mod attribution;
 mod interview;
 mod lexicon;
+mod marks;
+mod narrative;
 mod paragraphs;
 mod quotes;
 mod reported;
@@ -45,6 +47,17 @@ pub enum QuoteKind {
     Answer,
 }
 
+impl QuoteKind {
+    /// The kind's name as it appears in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Reported => "reported",
+            QuoteKind::Answer => "answer",
+        }
+    }
+}
+
 /// One sentence attributed to a named person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extracted {
@@ -59,7 +72,7 @@ pub struct Extracted {
 
 /// Every sentence attributed to a named person, in article order. Never panics, for any input.
 pub fn extract(article: &str) -> Vec<Extracted> {
-    let paras = paragraphs::paragraphs(article);
+    let paras = paragraphs::body_paragraphs(article);
     let turns = interview::turns(article, &paras);
     let skip: Vec<bool> = turns
         .iter()

@@ -5,25 +5,12 @@
 //! where speech can start: paragraph start, after a finished sentence or a colon, or right after a
 //! cue verb ("he said, “..."). Marks opening mid-clause (`the “South Caucasus” club`) are inline
 //! quotes and stay part of the narrative. A block left open at a paragraph end continues into the
-//! next paragraph, whose leading reopening mark is skipped; nested quotes of the same family raise
-//! a depth counter, so `“... the “big brother” ...”` stays one block. Single pass, linear time.
+//! next paragraph when the later marks show the quote goes on (`marks::continuations`), and that
+//! paragraph's leading reopening mark is skipped; otherwise it ends unclosed. Nested quotes of the
+//! same family raise a depth counter, so `“... the “big brother” ...”` stays one block. Linear.
 
-use super::lexicon;
-use super::words::{clean, floor_boundary, lower};
+use super::marks::{continuations, mark, speech_position, Dir, Family};
 use std::ops::Range;
-
-/// Quote mark families: a block only closes on a mark of its own family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
-    Double,
-    Single,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dir {
-    Open,
-    Close,
-}
 
 /// One speech quote, possibly running over several paragraphs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,10 +51,17 @@ pub fn scan(text: &str, paragraphs: &[Range<usize>], skip: &[bool]) -> Scan {
         seg: 0,
         pending_after: None,
     };
+    let goes_on = continuations(text, paragraphs);
     for (i, para) in paragraphs.iter().enumerate() {
         if skip.get(i).copied().unwrap_or(false) {
             scanner.finish_block();
             continue;
+        }
+        if let State::Speech { family, .. } = scanner.state {
+            let f = usize::from(family == Family::Single);
+            if !goes_on.get(i).is_some_and(|g| g[f]) {
+                scanner.finish_block();
+            }
         }
         scanner.paragraph(para.clone());
     }
@@ -218,50 +212,6 @@ impl Scanner<'_> {
         }
         self.state = State::Outside;
     }
-}
-
-/// Classifies a quote mark by family and direction, from its neighbours for straight quotes.
-fn mark(c: char, prev: Option<char>, next: Option<char>) -> Option<(Family, Dir)> {
-    match c {
-        '“' | '„' | '«' => Some((Family::Double, Dir::Open)),
-        '”' | '»' => Some((Family::Double, Dir::Close)),
-        '"' => {
-            let space_before = prev.is_none_or(|p| p.is_whitespace() || "([{—–-/“‘".contains(p));
-            let word_after = next.is_some_and(|n| !n.is_whitespace());
-            let dir = if space_before && word_after {
-                Dir::Open
-            } else {
-                Dir::Close
-            };
-            Some((Family::Double, dir))
-        }
-        '‘' => Some((Family::Single, Dir::Open)),
-        '’' => {
-            let after_punct = prev.is_some_and(|p| ".,!?;:…—".contains(p));
-            let before_punct = next.is_none_or(|n| ",.;:!?)".contains(n));
-            (after_punct || before_punct).then_some((Family::Single, Dir::Close))
-        }
-        _ => None,
-    }
-}
-
-/// True if a quote opening right after `before` (its paragraph so far) starts speech: paragraph
-/// start, after a finished sentence, a colon or a closing mark, or right after a cue verb.
-fn speech_position(before: &str) -> bool {
-    let before = before.trim_end();
-    let Some(pc) = before.chars().next_back() else {
-        return true;
-    };
-    if ".!?:…”»\"’".contains(pc) {
-        return true;
-    }
-    let before = before.trim_end_matches([',', '—', '–', '-']).trim_end();
-    let from = floor_boundary(before, before.len().saturating_sub(40));
-    let word = before[from..]
-        .rsplit(char::is_whitespace)
-        .next()
-        .unwrap_or("");
-    lexicon::is_cue(&lower(clean(word)), false)
 }
 
 #[cfg(test)]

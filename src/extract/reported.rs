@@ -7,28 +7,105 @@ use super::lexicon;
 use super::speakers::{classify, Mention};
 use super::words::{clean, lower, tokens};
 
+/// A narrative sentence that reports speech.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Who speaks.
+    pub mention: Mention,
+    /// "In his opinion, ..." / "According to X, ...": the speaker's argument may go on in the
+    /// following unattributed sentences of the paragraph.
+    pub opener: bool,
+    /// The attribution closes the sentence ("..., Jafarli believes." / "..., said Professor X."):
+    /// it may also cover the unattributed sentences before it in the paragraph.
+    pub trailing: bool,
+}
+
 /// The subject of a reported-speech sentence, or `None` if the sentence reports no speech.
 /// `Some(Mention::Nobody)` means speech by an institution or anonymous group.
 pub fn cue_subject(sentence: &str) -> Option<Mention> {
-    let toks: Vec<(usize, &str)> = tokens(sentence).collect();
-    if let Some(m) = according_to(sentence, &toks).or_else(|| opinion_opener(&toks)) {
-        return Some(m);
-    }
-    let (cue_at, _) = toks
-        .iter()
-        .skip(1)
-        .find(|(_, t)| is_lowercase_cue(t))
-        .copied()?;
-    subject_before(&sentence[..cue_at])
+    report(sentence).map(|r| r.mention)
 }
 
-/// Subject of the clause ending at a cue verb: the words after the last comma, or else the
-/// sentence-initial words before the first comma (`Kyle Inan, Chief Strategist ..., noted`).
+/// The reported-speech reading of a sentence, if it has one (see [`Report`]).
+pub fn report(sentence: &str) -> Option<Report> {
+    let toks: Vec<(usize, &str)> = tokens(sentence).collect();
+    if let Some((mention, at)) = according_to(sentence, &toks) {
+        return Some(Report {
+            mention,
+            opener: at == 0,
+            trailing: at > 0,
+        });
+    }
+    if let Some(mention) = opinion_opener(&toks) {
+        return Some(Report {
+            mention,
+            opener: true,
+            trailing: false,
+        });
+    }
+    let k = toks.iter().skip(1).position(|(_, t)| is_lowercase_cue(t))? + 1;
+    let (mention, trailing) = match subject_before(&sentence[..toks[k].0]) {
+        Some(m) => (m, is_trailing(sentence, &toks, k)),
+        None => (inverted(sentence, &toks, k)?, true),
+    };
+    Some(Report {
+        mention,
+        opener: false,
+        trailing,
+    })
+}
+
+/// True if the subject and cue verb at token `k` close the sentence after a clause of content:
+/// "Trade will grow, Jafarli believes." / "..., Pavel Roe, a researcher, told TASS."
+fn is_trailing(sentence: &str, toks: &[(usize, &str)], k: usize) -> bool {
+    const MAX_AFTER_CUE: usize = 8;
+    let words_before_comma = sentence[..toks[k].0]
+        .split_once(',')
+        .map_or(0, |(head, _)| head.split_whitespace().count());
+    let after = &toks[k + 1..];
+    words_before_comma >= 3
+        && after.len() <= MAX_AFTER_CUE
+        && !after.iter().any(|(_, t)| lower(clean(t)) == "that")
+}
+
+/// "..., claims economist Ken Doe." / "..., said Professor Ann Roe of the Institute.": a cue verb
+/// right after a comma, then the subject up to the end of the sentence.
+fn inverted(sentence: &str, toks: &[(usize, &str)], k: usize) -> Option<Mention> {
+    const MAX_SUBJECT: usize = 14;
+    if !toks[k - 1].1.ends_with(',') || toks.len() - k - 1 > MAX_SUBJECT {
+        return None;
+    }
+    let start = toks.get(k + 1)?.0;
+    let rest = &sentence[start..];
+    let subject = rest.split(',').next().unwrap_or(rest);
+    match classify(subject) {
+        m @ (Mention::Name { .. } | Mention::Role | Mention::Nobody) => Some(m),
+        _ => None,
+    }
+}
+
+/// Subject of the clause ending at a cue verb: the words after the last comma; when the
+/// prefix ends in a comma, the name before one or two appositions (`..., Pavel Roe, leading
+/// researcher at the Institute, told TASS`); else the sentence-initial words before the first
+/// comma (`Kyle Inan, Chief Strategist ..., noted`).
 pub fn subject_before(prefix: &str) -> Option<Mention> {
-    let after_last_comma = prefix.rsplit(',').next().unwrap_or(prefix);
-    let near = classify(after_last_comma);
-    if near != Mention::NotSubject {
-        return Some(near);
+    const MAX_APPOSITIONS: usize = 3;
+    let trimmed = prefix.trim_end();
+    if let Some(inner) = trimmed.strip_suffix(',') {
+        let named = inner
+            .rsplit(',')
+            .take(MAX_APPOSITIONS)
+            .map(classify)
+            .find(|m| matches!(m, Mention::Name { .. } | Mention::Pronoun));
+        if named.is_some() {
+            return named;
+        }
+    } else {
+        let after_last_comma = prefix.rsplit(',').next().unwrap_or(prefix);
+        let near = classify(after_last_comma);
+        if near != Mention::NotSubject {
+            return Some(near);
+        }
     }
     let (head, _) = prefix.split_once(',')?;
     let far = classify(head);
@@ -41,8 +118,9 @@ fn is_lowercase_cue(tok: &str) -> bool {
     w.chars().all(|c| !c.is_uppercase()) && lexicon::is_cue(w, false)
 }
 
-/// "According to him, ...", "..., according to political analyst John Doe."
-fn according_to(sentence: &str, toks: &[(usize, &str)]) -> Option<Mention> {
+/// "According to him, ...", "..., according to political analyst John Doe."; returns the
+/// mention and the token index of "according".
+fn according_to(sentence: &str, toks: &[(usize, &str)]) -> Option<(Mention, usize)> {
     let at = toks
         .windows(2)
         .position(|w| lower(clean(w[0].1)) == "according" && lower(w[1].1) == "to")?;
@@ -55,7 +133,7 @@ fn according_to(sentence: &str, toks: &[(usize, &str)]) -> Option<Mention> {
         .or(rest.len().checked_sub(1));
     let end = last.map_or(start, |i| rest[i].0 + rest[i].1.len());
     let m = classify(&sentence[start..end]);
-    (m != Mention::NotSubject).then_some(m)
+    (m != Mention::NotSubject).then_some((m, at))
 }
 
 /// "In his opinion, ...", "In her view, ...".
@@ -85,6 +163,30 @@ mod tests {
         let s =
             "Kyle Inan, Chief Global Strategist at KI Asset Management Co. (USA), noted that x.";
         assert_eq!(cue_subject(s), name("Kyle Inan"));
+    }
+
+    #[test]
+    fn trailing_and_inverted_attributions() {
+        let r = report("Rates will fall soon, claims economist Ken Doe of Delta Research.");
+        let r = r.expect("inverted cue");
+        assert!(r.trailing && !r.opener);
+        assert_eq!(
+            r.mention,
+            Mention::Name {
+                name: "Ken Doe".into(),
+                titled: true
+            }
+        );
+        assert!(report("Rates will fall soon, Doe believes.").is_some_and(|r| r.trailing));
+        let lead = report("Regarding rates, he noted that they will fall.");
+        assert!(lead.is_some_and(|r| !r.trailing));
+        assert!(report("In his view, rates will fall.").is_some_and(|r| r.opener));
+    }
+
+    #[test]
+    fn subject_before_a_closing_apposition() {
+        let s = "Tea will stay dear, Lina Moor, senior fellow at the Tea Institute, told us.";
+        assert_eq!(cue_subject(s), name("Lina Moor"));
     }
 
     #[test]

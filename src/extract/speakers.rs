@@ -84,32 +84,64 @@ fn classify_definite(words: &[&str]) -> Mention {
     Mention::NotSubject
 }
 
-/// "Kyle Inan", "political analyst Hrant Mikaelian", "Professor John Smith", "Foreign Ministry".
+/// "Kyle Inan", "political analyst Hrant Mikaelian", "Deputy Finance Minister Orkhan Roe",
+/// "economist Kemal Roe of Anatolia Research", "Foreign Ministry".
 fn classify_named(words: &[&str]) -> Mention {
-    let mut titled = false;
-    let mut i = 0;
-    while let Some(w) = words.get(i) {
+    let is_title = |w: &&str| {
         let low = lower(w.trim_end_matches('.'));
-        if lexicon::is_role(&low) || has(lexicon::TITLES, &low) {
-            titled = true;
-        } else if !lexicon::is_modifier(&low) {
-            break;
-        }
-        i += 1;
+        lexicon::is_role(&low) || has(lexicon::TITLES, &low)
+    };
+    let titled = words.iter().any(is_title);
+    let start = words.iter().rposition(is_title).map_or(0, |i| i + 1);
+    let mut rest = &words[start..];
+    while rest
+        .first()
+        .is_some_and(|w| lexicon::is_modifier(&lower(w)))
+    {
+        rest = &rest[1..];
     }
-    let rest = &words[i..];
-    if rest.iter().any(|w| has(lexicon::NOBODY_NOUNS, &lower(w))) {
+    let run = rest
+        .iter()
+        .take_while(|w| is_name_word(w) || is_particle(w))
+        .count();
+    let tail_ok = match rest.get(run) {
+        None => true,
+        Some(w) => titled && has(lexicon::NAME_FOLLOWERS, w),
+    };
+    if titled && rest.first().is_some_and(|w| *w == "of" || *w == "for") {
+        return portfolio_name(rest);
+    }
+    let nobody = rest.iter().any(|w| has(lexicon::NOBODY_NOUNS, &lower(w)));
+    if nobody && (run == rest.len() || !titled) {
         return Mention::Nobody;
     }
-    let name_like = rest.first().is_some_and(|w| is_name_word(w))
-        && rest.iter().all(|w| is_name_word(w) || is_particle(w));
-    if name_like && rest.len() <= 4 {
+    if run > 0 && run <= 4 && tail_ok && is_name_word(rest[0]) {
         return Mention::Name {
-            name: rest.join(" "),
+            name: rest[..run].join(" "),
             titled,
         };
     }
     Mention::NotSubject
+}
+
+/// "of Digital Development and Transport Rovshan Alakbarli": the person's name closes a role's
+/// portfolio, whose words are capitalised too, so only the last two name words (three with a
+/// middle initial) are taken.
+fn portfolio_name(rest: &[&str]) -> Mention {
+    let run = rest.iter().rev().take_while(|w| is_name_word(w)).count();
+    let tail = &rest[rest.len() - run..];
+    if tail.iter().any(|w| has(lexicon::NOBODY_NOUNS, &lower(w))) {
+        return Mention::NotSubject;
+    }
+    let initial = run >= 3 && rest[rest.len() - 2].ends_with('.');
+    let take = if initial { 3 } else { 2 };
+    if run < take {
+        return Mention::NotSubject;
+    }
+    Mention::Name {
+        name: rest[rest.len() - take..].join(" "),
+        titled: true,
+    }
 }
 
 /// The people of one article, in order of first mention.
@@ -250,6 +282,26 @@ mod tests {
         assert_eq!(classify("Foreign Ministry"), Mention::Nobody);
         assert_eq!(classify("The first meeting"), Mention::NotSubject);
         assert_eq!(classify("Caliber.Az"), Mention::NotSubject);
+        let titled = |n: &str| Mention::Name {
+            name: n.into(),
+            titled: true,
+        };
+        assert_eq!(
+            classify("Deputy Finance Minister Omar Lind"),
+            titled("Omar Lind")
+        );
+        assert_eq!(
+            classify("Deputy Minister of Rail and Post Ugo Paz"),
+            titled("Ugo Paz")
+        );
+        assert_eq!(
+            classify("professor of law at Nord State University"),
+            Mention::NotSubject
+        );
+        assert_eq!(
+            classify("economist Ken Doe of Delta Research in Oslo"),
+            titled("Ken Doe")
+        );
         assert_eq!(
             classify("political analyst Hrant Mikaelian"),
             Mention::Name {

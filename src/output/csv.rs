@@ -9,14 +9,10 @@ pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> 
     out.write_record(["article", "speaker", "kind", "start", "end", "text"])?;
     for a in articles {
         for q in a.quotes {
-            let kind = serde_json::to_value(q.kind)?
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
             out.write_record([
                 a.article,
                 &q.speaker,
-                &kind,
+                q.kind.as_str(),
                 &q.span.start.to_string(),
                 &q.span.end.to_string(),
                 &q.text,
@@ -35,18 +31,12 @@ pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Resul
     .map(String::from)
     .to_vec();
     header.extend(report.labels.iter().map(|l| format!("p_{l}")));
-    header.extend(["n".to_string(), "evidence".to_string()]);
+    header.extend(["n", "evidence", "variants"].map(String::from));
     out.write_record(&header)?;
     let fmt = |x: Option<f64>| x.map(|v| round4(v).to_string()).unwrap_or_default();
     for q in report.quotes {
         let span = q.input.span.clone();
-        let kind = match q.input.kind {
-            Some(k) => serde_json::to_value(k)?
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-            None => String::new(),
-        };
+        let kind = q.input.kind.map_or("", |k| k.as_str()).to_string();
         let mut row = vec![
             "quote".to_string(),
             q.input.id.clone().unwrap_or_default(),
@@ -63,7 +53,7 @@ pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Resul
             fmt(q.score),
         ];
         row.extend(report.labels.iter().map(|l| fmt(Some(q.probability(l)))));
-        row.extend([String::new(), String::new()]);
+        row.extend([String::new(), String::new(), String::new()]);
         out.write_record(&row)?;
     }
     for e in report.experts {
@@ -78,7 +68,11 @@ pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Resul
         row.extend([e.stance.clone(), fmt(e.score)]);
         row.extend(report.labels.iter().map(|_| String::new()));
         let evidence: Vec<&str> = e.evidence.iter().map(|ev| ev.text.as_str()).collect();
-        row.extend([e.n.to_string(), evidence.join(" | ")]);
+        row.extend([
+            e.n.to_string(),
+            evidence.join(" | "),
+            e.variants.join(" | "),
+        ]);
         out.write_record(&row)?;
     }
     out.flush()

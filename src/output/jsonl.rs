@@ -27,7 +27,14 @@ pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> 
 
 pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Result<()> {
     for q in report.quotes {
-        writeln!(w, "{}", quote_line(q))?;
+        let mut line = quote_line(q);
+        if let Some(speaker) = &q.input.speaker {
+            let expert = report.speakers.canonical(speaker);
+            if expert != speaker {
+                line["expert"] = json!(expert);
+            }
+        }
+        writeln!(w, "{line}")?;
     }
     for e in report.experts {
         writeln!(w, "{}", expert_line(e))?;
@@ -82,6 +89,7 @@ pub fn expert_line(e: &ExpertTopic) -> Value {
     json!({
         "type": "expert",
         "speaker": e.speaker,
+        "variants": e.variants,
         "topic": e.topic,
         "stance": e.stance,
         "score": e.score.map(round4),

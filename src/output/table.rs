@@ -12,10 +12,7 @@ pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> 
     let mut rows = vec![header(&["ARTICLE", "SPEAKER", "KIND", "SPAN", "TEXT"])];
     for a in articles {
         for q in a.quotes {
-            let kind = serde_json::to_value(q.kind)?
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
+            let kind = q.kind.as_str().to_string();
             let span = format!("{}..{}", q.span.start, q.span.end);
             rows.push(vec![
                 a.article.to_string(),
@@ -64,8 +61,10 @@ pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Resul
     for e in report.experts {
         let name = if e.speaker == previous {
             String::new()
-        } else {
+        } else if e.variants.is_empty() {
             e.speaker.clone()
+        } else {
+            format!("{} (also {})", e.speaker, e.variants.join(", "))
         };
         previous = &e.speaker;
         let evidence = e

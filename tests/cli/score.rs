@@ -194,3 +194,51 @@ fn shipped_model_was_trained_on_the_shipped_training_split() {
     );
     assert_eq!(model.settings(), &stance::train::TrainParams::default());
 }
+
+#[test]
+fn spelling_variants_across_articles_merge_visibly_unless_an_alias_file_says_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(seed()).unwrap();
+    std::fs::write(dir.path().join("a.txt"), &text).unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        text.replace("Velizade", "Valizade"),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = stdout_of(
+            stance()
+                .args(["score", "--format", "jsonl", "--model"])
+                .arg(small_model())
+                .arg(dir.path())
+                .args(extra),
+        );
+        json_lines(&out)
+    };
+    let lines = run(&[]);
+    let all_rows: Vec<_> = lines
+        .iter()
+        .filter(|l| l["type"] == "expert" && l["topic"] == "all")
+        .collect();
+    let velizade = all_rows
+        .iter()
+        .find(|l| l["speaker"] == "Ilgar Velizade")
+        .unwrap();
+    assert_eq!(velizade["n"], 34);
+    assert_eq!(velizade["variants"], serde_json::json!(["Ilgar Valizade"]));
+    assert_eq!(all_rows.len(), 2);
+    let merged_quote = lines
+        .iter()
+        .find(|l| l["speaker"] == "Ilgar Valizade")
+        .unwrap();
+    assert_eq!(merged_quote["expert"], "Ilgar Velizade");
+
+    let aliases = dir.path().join("aliases.tsv");
+    std::fs::write(&aliases, "Ilgar Valizade\tIlgar Valizade\n").unwrap();
+    let lines = run(&["--aliases", aliases.to_str().unwrap()]);
+    let all_rows = lines
+        .iter()
+        .filter(|l| l["type"] == "expert" && l["topic"] == "all")
+        .count();
+    assert_eq!(all_rows, 3);
+}
