@@ -72,5 +72,40 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages);
+/// Extraction time must grow linearly with input size: the fixture articles and the seed,
+/// concatenated up to 10 KB, 100 KB, 1 MB and 10 MB.
+fn extract_scaling(c: &mut Criterion) {
+    let mut corpus =
+        std::fs::read_to_string(repo("data/articles/azerbaijan-us-partnership.txt")).expect("seed");
+    let mut fixtures: Vec<_> = std::fs::read_dir(repo("tests/fixtures/articles"))
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    fixtures.sort();
+    for path in fixtures {
+        corpus.push_str("\n\n");
+        corpus.push_str(&std::fs::read_to_string(path).expect("fixture"));
+    }
+    let mut group = c.benchmark_group("extract_scaling");
+    group.sample_size(10);
+    for size in [10_000, 100_000, 1_000_000, 10_000_000] {
+        let mut text = String::with_capacity(size + corpus.len());
+        while text.len() < size {
+            text.push_str(&corpus);
+            text.push_str("\n\n");
+        }
+        let cut = (0..=size)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        text.truncate(cut);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(format!("{} KB", size / 1000), |b| {
+            b.iter(|| extract(black_box(&text)).len())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, stages, extract_scaling);
 criterion_main!(benches);

@@ -72,16 +72,31 @@ impl Lexicon {
 
     /// The keywords of `topic` found in `text`.
     pub fn matches(&self, topic: &str, text: &str) -> Vec<String> {
+        self.matches_words(topic, &LexiconWords::new(text))
+    }
+
+    /// The keywords of `topic` found in already split words (split once, match every topic).
+    pub fn matches_words(&self, topic: &str, words: &LexiconWords) -> Vec<String> {
         let Some(keywords) = self.topics.get(topic) else {
             return Vec::new();
         };
-        let lower = text.to_lowercase();
-        let tokens: Vec<&str> = words(&lower).collect();
+        let tokens: Vec<&str> = words.0.iter().map(String::as_str).collect();
         keywords
             .iter()
             .filter(|k| contains_phrase(&tokens, k))
             .cloned()
             .collect()
+    }
+}
+
+/// The lowercase words of a sentence, as the lexicon matches them.
+pub struct LexiconWords(Vec<String>);
+
+impl LexiconWords {
+    /// Splits `text` once.
+    pub fn new(text: &str) -> Self {
+        let lower = text.to_lowercase();
+        LexiconWords(words(&lower).map(String::from).collect())
     }
 }
 

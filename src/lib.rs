@@ -11,6 +11,7 @@ pub mod aliases;
 pub mod atomic;
 pub mod cv;
 pub mod data;
+pub mod datacheck;
 pub mod error;
 pub mod extract;
 pub mod features;

@@ -5,7 +5,7 @@
 
 use crate::error::Result;
 use crate::features::SparseVec;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, LexiconWords};
 use crate::linear::{LinearModel, LogisticParams};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -117,11 +117,12 @@ impl TopicTagger {
 
     /// Topics of one sentence, in the tagger's topic order.
     pub fn tag(&self, x: &SparseVec, text: &str) -> Vec<TopicHit> {
+        let words = LexiconWords::new(text);
         self.topics
             .iter()
             .filter_map(|topic| {
                 let probability = self.models.get(topic).map(|m| m.probabilities(x)[1]);
-                let keywords = self.lexicon.matches(topic, text);
+                let keywords = self.lexicon.matches_words(topic, &words);
                 let given = match probability {
                     Some(p) => {
                         p >= self.params.threshold

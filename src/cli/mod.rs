@@ -1,6 +1,7 @@
 //! Flags (clap structs that mirror the command line, nothing more) and dispatch to one file per
 //! subcommand. Each subcommand resolves its flags into a checked configuration before it works.
 
+mod data;
 mod eval;
 mod extract;
 mod score;
@@ -28,6 +29,7 @@ enum Command {
     Train(train::TrainArgs),
     Eval(eval::EvalArgs),
     Score(score::ScoreArgs),
+    Data(data::DataArgs),
 }
 
 /// How a command that did not fail ended.
@@ -45,6 +47,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Score(args) => score::run(args),
+        Command::Data(args) => data::run(args),
     }
 }
 

@@ -1,15 +1,16 @@
 //! Stage 7: walk narrative sentences, quote blocks and interview turns in article order, resolve
 //! every attribution against the speaker registry as it stands at that point (so "the analyst"
 //! means the person named most recently before it) and emit one unit per attributed sentence.
-//! Quotes without an attribution of their own inherit the speaker of the unit right before them.
+//! The rules that carry state from one event to the next live in `walk`.
 
 use super::interview::Turn;
+use super::narrative::dateline_prefix;
 use super::quotes::{Block, Scan};
-use super::reported::cue_subject;
 use super::sentences::split_sentences;
-use super::speakers::{scan_mentions, Mention, Speakers};
+use super::speakers::Mention;
+use super::walk::{Unit, Walker};
 use super::words::trim_marks;
-use super::{Extracted, QuoteKind};
+use super::Extracted;
 use std::ops::Range;
 
 enum Event {
@@ -21,6 +22,7 @@ enum Event {
 /// Everything the earlier stages found, ready to be walked.
 pub struct Stages<'a> {
     pub text: &'a str,
+    pub paragraphs: &'a [Range<usize>],
     pub turns: &'a [(Turn, Range<usize>)],
     pub scan: &'a Scan,
     pub attributions: &'a [Option<Mention>],
@@ -29,54 +31,53 @@ pub struct Stages<'a> {
 /// Emits every attributed sentence in article order with canonical speaker names.
 pub fn assemble(stages: &Stages) -> Vec<Extracted> {
     let text = stages.text;
-    let mut speakers = Speakers::default();
-    let mut units: Vec<(usize, Range<usize>, QuoteKind)> = Vec::new();
-    let mut previous: Option<usize> = None;
-    let mut interviewee: Option<usize> = None;
-    let mut in_interview = false;
+    let mut walker = Walker::new(text, stages.paragraphs);
     for event in events(stages) {
         match event {
-            Event::Sentence(range) => {
-                in_interview = false;
-                let sentence = &text[range.clone()];
-                scan_mentions(sentence, &mut speakers);
-                previous = cue_subject(sentence).and_then(|m| speakers.resolve(&m));
-                if let Some(id) = previous {
-                    units.push((id, range, QuoteKind::Reported));
-                }
-            }
+            Event::Sentence(range) => walker.sentence(range),
             Event::Block(b) => {
-                in_interview = false;
-                previous = match stages.attributions.get(b).and_then(Option::as_ref) {
-                    Some(mention) => speakers.resolve(mention),
-                    None => previous,
+                let Some(block) = stages.scan.blocks.get(b) else {
+                    continue;
                 };
-                if let (Some(id), Some(block)) = (previous, stages.scan.blocks.get(b)) {
-                    let spans = block_sentences(text, block);
-                    units.extend(spans.into_iter().map(|s| (id, s, QuoteKind::Direct)));
-                }
+                let attribution = stages.attributions.get(b).and_then(Option::as_ref);
+                let named_before = match (attribution, block.before) {
+                    (None, Some(n)) => stages
+                        .scan
+                        .narrative
+                        .get(n)
+                        .and_then(|r| last_sentence(text, r.clone()))
+                        .and_then(|s| walker.speakers.mentioned(s)),
+                    _ => None,
+                };
+                let spans = block_sentences(text, block);
+                walker.block(block.open, spans, attribution, named_before);
             }
-            Event::Turn(turn, range) => {
-                if !in_interview {
-                    interviewee = speakers.last();
-                    in_interview = true;
-                }
-                if let (Turn::Answer, Some(id)) = (turn, interviewee) {
-                    let spans = sentences_in(text, range);
-                    units.extend(spans.into_iter().map(|s| (id, s, QuoteKind::Answer)));
-                }
-            }
+            Event::Turn(turn, range) => walker.turn(turn, sentences_in(text, range)),
         }
     }
+    let Walker {
+        speakers, units, ..
+    } = walker;
+    let mut units: Vec<Unit> = units.into_iter().filter(|u| u.id.is_some()).collect();
+    units.sort_by_key(|u| u.span.start);
     units
         .into_iter()
-        .map(|(id, span, kind)| Extracted {
-            speaker: speakers.name(id).to_string(),
-            text: text[span.clone()].to_string(),
-            span,
-            kind,
+        .filter_map(|u| {
+            Some(Extracted {
+                speaker: speakers.name(u.id?).to_string(),
+                text: text.get(u.span.clone())?.to_string(),
+                span: u.span,
+                kind: u.kind,
+            })
         })
         .collect()
+}
+
+/// The last sentence of a narrative piece.
+fn last_sentence(text: &str, range: Range<usize>) -> Option<&str> {
+    let slice = text.get(range)?;
+    let last = split_sentences(slice).pop()?;
+    slice.get(last)
 }
 
 /// All events sorted by their start offset.
@@ -100,14 +101,18 @@ fn events(stages: &Stages) -> Vec<Event> {
     events.into_iter().map(|(_, e)| e).collect()
 }
 
-/// Sentences of `range`, as article spans trimmed of quote marks; empty ones dropped.
+/// Sentences of `range`, as article spans trimmed of quote marks and glued datelines; empty
+/// ones dropped.
 fn sentences_in(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let Some(slice) = text.get(range.clone()) else {
         return Vec::new();
     };
     split_sentences(slice)
         .into_iter()
-        .filter_map(|s| trim_marks(text, range.start + s.start..range.start + s.end))
+        .filter_map(|s| {
+            let skip = dateline_prefix(&slice[s.clone()]);
+            trim_marks(text, range.start + s.start + skip..range.start + s.end)
+        })
         .collect()
 }
 

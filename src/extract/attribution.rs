@@ -6,7 +6,7 @@
 
 use super::lexicon;
 use super::quotes::{Block, Scan};
-use super::reported::subject_before;
+use super::reported::{report, subject_before};
 use super::sentences::split_sentences;
 use super::speakers::{classify, Mention};
 use super::words::{ceil_boundary, clean, floor_boundary, lower, tokens};
@@ -14,20 +14,29 @@ use std::ops::Range;
 
 /// Bytes read on either side of a quote when looking for its attribution.
 const WINDOW: usize = 300;
-/// A tail's cue verb must come within this many words of the closing mark.
-const TAIL_CUE_WORDS: usize = 10;
+/// A tail's cue verb must come within this many words of the closing mark (a name with an
+/// apposition may stand before it: `," Ann Roe, chairman of the Growers Association, told ...`).
+const TAIL_CUE_WORDS: usize = 18;
 
 /// Finds each block's attribution (tail first, then leading clause) and trims the consumed text
 /// out of `scan.narrative`. Returns one entry per block, `None` where nothing was found.
 pub fn attribute(text: &str, scan: &mut Scan) -> Vec<Option<Mention>> {
     let mut found = Vec::with_capacity(scan.blocks.len());
-    for block in &scan.blocks {
+    for block in &mut scan.blocks {
         let mut mention = None;
+        if block.close.is_none() {
+            if let Some(last) = block.parts.last_mut() {
+                if let Some((m, comma)) = inner_tail(text, last.clone()) {
+                    last.end = comma;
+                    mention = Some(m);
+                }
+            }
+        }
         if let Some(idx) = block.after {
             let piece = scan.narrative[idx].clone();
             if let Some((m, end)) = tail(text, block, piece) {
                 scan.narrative[idx].start = end;
-                mention = Some(m);
+                mention = mention.or(Some(m));
             }
         }
         if let Some(idx) = block.before {
@@ -73,6 +82,25 @@ fn tail(text: &str, block: &Block, piece: Range<usize>) -> Option<(Mention, usiz
         return None;
     }
     Some((mention, piece.start + skipped + first.end))
+}
+
+/// The attribution a writer left inside a quote that was never closed:
+/// `‘Prices will fall, he said.` Returns the mention and where the comma before it sits.
+fn inner_tail(text: &str, part: Range<usize>) -> Option<(Mention, usize)> {
+    const MAX_WORDS: usize = 8;
+    let from = ceil_boundary(text, part.start.max(part.end.saturating_sub(WINDOW)));
+    let window = text.get(from..part.end)?;
+    let comma = window.rfind(',')?;
+    let clause = &window[comma + 1..];
+    if !clause.trim_end().ends_with(['.', '!']) || tokens(clause).nth(MAX_WORDS).is_some() {
+        return None;
+    }
+    let r = report(clause.trim())?;
+    matches!(
+        r.mention,
+        Mention::Pronoun | Mention::Role | Mention::Name { .. }
+    )
+    .then_some((r.mention, from + comma))
 }
 
 /// The words after a tail-initial cue verb, up to the first comma: "said John Smith, director".
@@ -153,6 +181,16 @@ mod tests {
         let (found, rest) = run("It rained. Kim Lee said: “We stay.”\nHe added, “Fine.”");
         assert_eq!(found, vec![name("Kim Lee"), Some(Mention::Pronoun)]);
         assert_eq!(rest, vec!["It rained."]);
+    }
+
+    #[test]
+    fn tail_inside_an_unclosed_quote() {
+        let text = "‘Prices will fall, he said.\nMore narrative.";
+        let mut s = scan(text, &paragraphs(text), &[]);
+        let found = attribute(text, &mut s);
+        assert_eq!(found, vec![Some(Mention::Pronoun)]);
+        let part = s.blocks[0].parts[0].clone();
+        assert_eq!(&text[part], "Prices will fall");
     }
 
     #[test]

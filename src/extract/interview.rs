@@ -37,6 +37,7 @@ const MARKERS: &[(&str, Marker)] = &[
 /// The turn of each paragraph and its text without the marker.
 pub fn turns(text: &str, paragraphs: &[Range<usize>]) -> Vec<(Turn, Range<usize>)> {
     let mut last = Turn::None;
+    let mut announced = false;
     let mut out = Vec::with_capacity(paragraphs.len());
     for para in paragraphs {
         let slice = &text[para.clone()];
@@ -45,7 +46,8 @@ pub fn turns(text: &str, paragraphs: &[Range<usize>]) -> Vec<(Turn, Range<usize>
         let body = &text[body_start..para.end];
         let lead = body.len() - body.trim_start().len();
         let content = body_start + lead..para.end;
-        let turn = classify(found.map(|(_, m)| *m), body, last);
+        let turn = classify(found.map(|(_, m)| *m), body, last, announced);
+        announced |= turn == Turn::None && announces_interview(body);
         last = turn;
         out.push((
             turn,
@@ -59,18 +61,39 @@ pub fn turns(text: &str, paragraphs: &[Range<usize>]) -> Vec<(Turn, Range<usize>
     out
 }
 
+/// Lowercase phrases of an introduction that announces an interview ("presents an interview
+/// with", "spoke with"); capitalised "Interview" in site navigation does not count.
+const ANNOUNCEMENTS: &[&str] = &[
+    "interview",
+    "spoke with",
+    "spoke to",
+    "talked to",
+    "talked with",
+    "conversation with",
+];
+
+/// True if a narrative paragraph announces an interview, so that an unmarked paragraph ending
+/// in "?" after it starts one.
+fn announces_interview(body: &str) -> bool {
+    ANNOUNCEMENTS.iter().any(|a| body.contains(a))
+}
+
 /// The turn of one paragraph from its marker, its text and the previous paragraph's turn. Turns
 /// alternate: after a question comes an answer even if it asks something back; after an answer a
 /// dash paragraph with a question mark (it may add a remark after the question) is a question.
-fn classify(marker: Option<Marker>, body: &str, last: Turn) -> Turn {
+/// Without markers, an interview starts at a paragraph ending in "?" once one was `announced`,
+/// and a paragraph after an answer is a question if its first or last sentence asks.
+fn classify(marker: Option<Marker>, body: &str, last: Turn, announced: bool) -> Turn {
     let asks = body.contains('?');
     let ends_asking = body.trim_end_matches(['”', '"', '»', ' ']).ends_with('?');
+    let opens_asking = body.chars().find(|c| matches!(c, '.' | '!' | '?')) == Some('?');
     match (marker, last) {
         (Some(Marker::Question), _) => Turn::Question,
         (Some(Marker::Answer), _) => Turn::Answer,
         (_, Turn::Question) => Turn::Answer,
         (Some(Marker::Dash), _) if asks => Turn::Question,
-        (None, Turn::Answer) if ends_asking => Turn::Question,
+        (None, Turn::Answer) if ends_asking || opens_asking => Turn::Question,
+        (None, Turn::None) if ends_asking && announced => Turn::Question,
         (_, Turn::Answer) => Turn::Answer,
         _ => Turn::None,
     }
@@ -113,6 +136,18 @@ mod tests {
                 (Turn::Answer, "We wait.")
             ]
         );
+    }
+
+    #[test]
+    fn unmarked_questions_after_an_announcement() {
+        let text = "Is it? No.\nWe spoke with Jo Lee.\nWhy now?\nRates fell.\nMore.\n\
+                    And jobs? Few.\nYes. Why not?\nSo?\nNo.";
+        let got: Vec<Turn> = roles(text).into_iter().map(|(t, _)| t).collect();
+        use Turn::{Answer, None, Question};
+        let want = [
+            None, None, Question, Answer, Answer, Question, Answer, Question, Answer,
+        ];
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub const CUE_VERBS: &[&str] = &[
     "summarised", "continued", "stressing",
 ];
 
+/// Cue verbs that state an opinion: the unattributed sentences after them in the same paragraph
+/// go on with the speaker's argument ("He believes ... . The new format must ...").
+pub const ARGUMENT_CUES: &[&str] = &["believes", "thinks", "argues", "considers", "opined"];
+
 /// Cue verbs accepted only right after a closing quote mark ("..., the statement read.").
 pub const TAIL_ONLY_CUES: &[&str] = &["read", "asked", "replied", "responded", "wrote", "writes"];
 
@@ -125,13 +129,51 @@ pub fn has(list: &[&str], word: &str) -> bool {
     list.contains(&word)
 }
 
-/// True if the lowercase word names a role, also through a prefix ("ex-president", "71-year-old").
+/// Endings of specialists' names for a role ("Americanist", "political scientist" aside):
+/// "-ologist" (Kremlinologist, sociologist), "-anist" (Americanist, Iranist).
+const ROLE_SUFFIXES: &[&str] = &["ologist", "anist"];
+
+/// True if the lowercase word names a role, also through a prefix ("ex-president", "71-year-old")
+/// or a specialist's ending ("americanist").
 pub fn is_role(word: &str) -> bool {
-    has(ROLE_NOUNS, word)
-        || word
-            .rsplit('-')
-            .next()
-            .is_some_and(|tail| has(ROLE_NOUNS, tail))
+    let tail = word.rsplit('-').next().unwrap_or(word);
+    has(ROLE_NOUNS, tail)
+        || ROLE_SUFFIXES
+            .iter()
+            .any(|s| tail.len() > s.len() + 2 && tail.ends_with(s))
+}
+
+/// True if the lowercase word is a role noun with one typo (one letter changed, added or
+/// dropped, or two neighbours swapped: "anlayst", "expret"). Short nouns are left out, where one
+/// edit turns a word into another word.
+pub fn is_misspelled_role(word: &str) -> bool {
+    const MIN_LEN: usize = 6;
+    word.len() >= MIN_LEN
+        && ROLE_NOUNS
+            .iter()
+            .any(|r| r.len() >= MIN_LEN && one_edit(r.as_bytes(), word.as_bytes()))
+}
+
+/// True if `a` and `b` differ by exactly one substitution, insertion, deletion or adjacent swap.
+fn one_edit(a: &[u8], b: &[u8]) -> bool {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (
+        &a[..a.len() - suffix.min(a.len())],
+        &b[..b.len() - suffix.min(b.len())],
+    );
+    match (a.len(), b.len()) {
+        (0, 0) => false,
+        (1, 1) | (1, 0) | (0, 1) => true,
+        (2, 2) => a[0] == b[1] && a[1] == b[0],
+        _ => false,
+    }
 }
 
 /// True if the lowercase word only pads a role phrase (modifiers, ages such as "71-year-old").
@@ -168,6 +210,10 @@ mod tests {
     fn roles_through_prefixes() {
         assert!(is_role("ex-president"));
         assert!(is_role("analyst"));
+        assert!(is_role("americanist") && is_role("kremlinologist"));
+        assert!(!is_role("list") && !is_role("biologists"));
+        assert!(is_misspelled_role("anlayst") && is_misspelled_role("professsor"));
+        assert!(!is_misspelled_role("analyst") && !is_misspelled_role("senate"));
         assert!(!is_role("analysts"));
         assert!(is_modifier("71-year-old"));
         assert!(is_cue("read", true) && !is_cue("read", false));

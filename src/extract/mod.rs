@@ -6,28 +6,33 @@
 //! `,” the analyst explained.`, reported speech, pronouns and role nouns, Q&A interviews). The
 //! extractor is a pipeline with one module per stage, in order:
 //!
-//! 1. `paragraphs`: paragraphs with byte offsets;
-//! 2. `interview`: Q&A turns, taken out before quote scanning;
-//! 3. `quotes`: speech quotes across paragraphs versus narrative pieces;
+//! 1. `paragraphs`: paragraphs with byte offsets, without headings, captions and credit lines;
+//! 2. `interview`: Q&A turns (marked or not), taken out before quote scanning;
+//! 3. `quotes` (with `marks`): speech quotes across paragraphs versus narrative pieces;
 //! 4. `attribution`: tails and leading clauses of each quote;
-//! 5. `reported`: reported-speech sentences in the narrative;
-//! 6. `speakers`: subject phrases to people, per article;
-//! 7. `assemble`: the walk in article order that emits [`Extracted`] units.
+//! 5. `reported` (with `narrative`): reported-speech sentences, datelines, back-references;
+//! 6. `speakers` (with `mentions`): subject phrases to people, spelling variants, per article;
+//! 7. `assemble` (with `walk`): the walk in article order that emits [`Extracted`] units.
 //!
-//! Word lists live in `lexicon`. Every stage is linear in the input, slices only at char
-//! boundaries and never panics; spans always satisfy `&article[span] == text`.
+//! Word lists live in `lexicon`; `patterns` tests each article format end to end. Every stage
+//! is linear in the input, slices only at char boundaries and never panics; spans always satisfy
+//! `&article[span] == text`.
 
 mod assemble;
 mod attribution;
 mod interview;
 mod lexicon;
 mod marks;
+mod mentions;
 mod narrative;
 mod paragraphs;
+#[cfg(test)]
+mod patterns;
 mod quotes;
 mod reported;
 mod sentences;
 mod speakers;
+mod walk;
 mod words;
 
 use serde::Serialize;
@@ -82,6 +87,7 @@ pub fn extract(article: &str) -> Vec<Extracted> {
     let attributions = attribution::attribute(article, &mut scan);
     assemble::assemble(&assemble::Stages {
         text: article,
+        paragraphs: &paras,
         turns: &turns,
         scan: &scan,
         attributions: &attributions,

@@ -73,10 +73,34 @@ pub fn is_dateline(sentence: &str) -> bool {
     }
     let digit = sentence.chars().any(|c| c.is_ascii_digit());
     let slash = sentence.starts_with('/') || sentence.starts_with("(MENAFN");
-    let no_lowercase_word = sentence
-        .split_whitespace()
-        .all(|w| !w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase));
+    let no_lowercase_word = sentence.split_whitespace().all(|w| {
+        !w.chars()
+            .find(|c| c.is_alphabetic())
+            .is_some_and(char::is_lowercase)
+    });
     slash || digit && no_lowercase_word
+}
+
+/// Length of a dateline glued to the front of a sentence, including the space after it:
+/// "(MENAFN- AzerNews) ", "(Trend News Agency) ", "Baku/03.10.25/Turan: ".
+pub fn dateline_prefix(sentence: &str) -> usize {
+    const MAX: usize = 60;
+    let head = &sentence[..floor_boundary(sentence, MAX)];
+    let end = if head.starts_with('(') {
+        head.find(')').filter(|&close| {
+            let inner = &head[1..close];
+            inner.starts_with("MENAFN") || inner.contains("News") || inner.contains("Agency")
+        })
+    } else {
+        head.split_whitespace()
+            .next()
+            .filter(|t| t.ends_with(':') && t.matches('/').count() == 2)
+            .map(|t| t.len() - 1)
+    };
+    end.map_or(0, |e| {
+        let rest = &sentence[e + 1..];
+        e + 1 + (rest.len() - rest.trim_start().len())
+    })
 }
 
 #[cfg(test)]
@@ -99,6 +123,16 @@ mod tests {
         );
         assert_eq!(back_reference("This is the view of many."), None);
         assert_eq!(back_reference("Prices rose."), None);
+    }
+
+    #[test]
+    fn glued_datelines() {
+        let s = "(MENAFN- Daily Wire) In a note, Jo Lee argues that x.";
+        assert_eq!(&s[dateline_prefix(s)..], "In a note, Jo Lee argues that x.");
+        let s = "Oslo/03.10.25/Wire: The plan failed.";
+        assert_eq!(&s[dateline_prefix(s)..], "The plan failed.");
+        assert_eq!(dateline_prefix("(In brackets) it rained."), 0);
+        assert_eq!(dateline_prefix("He said: yes."), 0);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Stage 1: paragraphs with byte offsets. Articles arrive as plain text with one paragraph per
 //! line; every later stage works on these ranges so spans stay valid in the original article.
-//! Photo captions are dropped here: they sit between the paragraphs of a running quote or an
-//! interview and would otherwise end the quote or pass for an answer.
+//! Noise is dropped here: site navigation, title and subtitle before the body (headlines are
+//! never labelled, yet a title such as `Jane Roe: "Peace needs villages"` looks like a quote),
+//! photo captions and credit lines, which sit between the paragraphs of a running quote or an
+//! interview and would otherwise end the quote or pass for an answer, and agency codes.
 
 use std::ops::Range;
 
@@ -19,12 +21,28 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Paragraphs that are not photo captions.
+/// The article's body: paragraphs after the leading headings, without captions, credit lines
+/// and agency codes.
 pub fn body_paragraphs(text: &str) -> Vec<Range<usize>> {
-    paragraphs(text)
-        .into_iter()
-        .filter(|p| !is_caption(&text[p.clone()]))
+    const MAX_HEADINGS: usize = 6;
+    let all = paragraphs(text);
+    let headings = all
+        .iter()
+        .take(MAX_HEADINGS + 1)
+        .position(|p| !is_heading(&text[p.clone()]))
+        .filter(|&n| n <= MAX_HEADINGS)
+        .unwrap_or(0);
+    all.into_iter()
+        .skip(headings)
+        .filter(|p| !is_noise(&text[p.clone()]))
         .collect()
+}
+
+/// True for a paragraph that does not end like a sentence (navigation, title, byline, date);
+/// only leading ones, followed by a paragraph that ends like a sentence, are dropped.
+fn is_heading(paragraph: &str) -> bool {
+    let end = paragraph.trim_end_matches(['”', '"', '’', '»', ')', ' ']);
+    !end.ends_with(['.', '!', '?', '…'])
 }
 
 /// Words that mark a photo caption or credit.
@@ -37,12 +55,20 @@ const CAPTION_MARKS: &[&str] = &[
     "©",
 ];
 
+/// Openings of credit lines closing an interview.
+const CREDIT_OPENINGS: &[&str] = &["Interview by", "Interviewed by", "Prepared by", "Author:"];
+
 /// True for a short paragraph that is a photo caption or credit ("Dr. Jane Roe. Photo: press
-/// service", "Photo: AP"). Long paragraphs never are, so a sentence that mentions a photo stays.
-pub fn is_caption(paragraph: &str) -> bool {
+/// service", "Interviewed by Jo Lee"), or a lone agency code ("MENAFN0204...ID1109"). Long
+/// paragraphs never are, so a sentence that mentions a photo stays.
+pub fn is_noise(paragraph: &str) -> bool {
     const MAX_WORDS: usize = 25;
     let short = paragraph.split_whitespace().nth(MAX_WORDS).is_none();
-    short && CAPTION_MARKS.iter().any(|m| paragraph.contains(m))
+    let code = !paragraph.contains(char::is_whitespace)
+        && paragraph.chars().filter(char::is_ascii_digit).count() >= 6;
+    code || short
+        && (CAPTION_MARKS.iter().any(|m| paragraph.contains(m))
+            || CREDIT_OPENINGS.iter().any(|m| paragraph.starts_with(m)))
 }
 
 /// `range` without leading and trailing whitespace, or `None` if nothing is left.
@@ -73,8 +99,21 @@ mod tests {
             .map(|r| &text[r])
             .collect();
         assert_eq!(got, vec!["“We stay.", "We go,” she said."]);
-        assert!(is_caption("Photo: AP"));
-        assert!(!is_caption("He said the talks went well."));
+        assert!(is_noise("Photo: AP"));
+        assert!(is_noise("Interviewed by Jo Lee"));
+        assert!(is_noise("WIRE0204202500023ID11093"));
+        assert!(!is_noise("He said the talks went well."));
+    }
+
+    #[test]
+    fn headings_are_dropped() {
+        let text =
+            "Home News Share\nJo Lee: \"Peace needs villages\"\nOSLO, May 2. Jo Lee said it.\nEnd";
+        let got: Vec<&str> = body_paragraphs(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(got, vec!["OSLO, May 2. Jo Lee said it.", "End"]);
     }
 
     #[test]

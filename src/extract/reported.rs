@@ -43,16 +43,35 @@ pub fn report(sentence: &str) -> Option<Report> {
             trailing: false,
         });
     }
-    let k = toks.iter().skip(1).position(|(_, t)| is_lowercase_cue(t))? + 1;
+    let k = speaker_cue(&toks)?;
     let (mention, trailing) = match subject_before(&sentence[..toks[k].0]) {
         Some(m) => (m, is_trailing(sentence, &toks, k)),
-        None => (inverted(sentence, &toks, k)?, true),
+        None => (inverted(sentence, &toks, k)?, toks[k - 1].1.ends_with(',')),
     };
     Some(Report {
         mention,
-        opener: false,
+        opener: lexicon::has(lexicon::ARGUMENT_CUES, &lower(clean(toks[k].1))),
         trailing,
     })
+}
+
+/// Index of the cue verb that attributes the sentence: the first lowercase cue after the first
+/// word, skipping one inside a cited clause ("As the President noted, ..., Roe said.": the
+/// sentence belongs to the speaker who cites).
+fn speaker_cue(toks: &[(usize, &str)]) -> Option<usize> {
+    let mut clause_start = 0;
+    for (i, (_, t)) in toks.iter().enumerate() {
+        let word = |j: usize| toks.get(j).map(|(_, w)| lower(clean(w)));
+        let cited = word(clause_start).is_some_and(|w| w == "as")
+            && !word(clause_start + 1).is_some_and(|w| lexicon::has(lexicon::PERSON_PRONOUNS, &w));
+        if i > 0 && !cited && is_lowercase_cue(t) {
+            return Some(i);
+        }
+        if t.ends_with(',') {
+            clause_start = i + 1;
+        }
+    }
+    None
 }
 
 /// True if the subject and cue verb at token `k` close the sentence after a clause of content:
@@ -69,17 +88,20 @@ fn is_trailing(sentence: &str, toks: &[(usize, &str)], k: usize) -> bool {
 }
 
 /// "..., claims economist Ken Doe." / "..., said Professor Ann Roe of the Institute.": a cue verb
-/// right after a comma, then the subject up to the end of the sentence.
+/// right after a comma, then the subject up to the end of the sentence. Without the comma only
+/// a titled name is taken ("... on time claims economist Ken Doe of Delta Research.").
 fn inverted(sentence: &str, toks: &[(usize, &str)], k: usize) -> Option<Mention> {
     const MAX_SUBJECT: usize = 14;
-    if !toks[k - 1].1.ends_with(',') || toks.len() - k - 1 > MAX_SUBJECT {
+    if toks.len() - k - 1 > MAX_SUBJECT {
         return None;
     }
+    let comma = toks[k - 1].1.ends_with(',');
     let start = toks.get(k + 1)?.0;
     let rest = &sentence[start..];
     let subject = rest.split(',').next().unwrap_or(rest);
     match classify(subject) {
-        m @ (Mention::Name { .. } | Mention::Role | Mention::Nobody) => Some(m),
+        m @ Mention::Name { titled: true, .. } => Some(m),
+        m @ (Mention::Name { .. } | Mention::Role | Mention::Nobody) if comma => Some(m),
         _ => None,
     }
 }
@@ -178,9 +200,22 @@ mod tests {
             }
         );
         assert!(report("Rates will fall soon, Doe believes.").is_some_and(|r| r.trailing));
+        let bare = report("Rates will fall soon claims economist Ken Doe.");
+        assert!(bare.is_some_and(|r| !r.trailing));
+        assert_eq!(report("Rates will fall soon claims Ken Doe."), None);
         let lead = report("Regarding rates, he noted that they will fall.");
         assert!(lead.is_some_and(|r| !r.trailing));
         assert!(report("In his view, rates will fall.").is_some_and(|r| r.opener));
+    }
+
+    #[test]
+    fn cited_speech_belongs_to_the_citing_speaker() {
+        let s = "As the minister noted, tea will stay dear, Ona Vik said.";
+        assert_eq!(cue_subject(s), name("Ona Vik"));
+        let s = "As she noted, tea will stay dear.";
+        assert_eq!(cue_subject(s), Some(Mention::Pronoun));
+        let s = "Ona Vik believes tea will stay dear.";
+        assert!(report(s).is_some_and(|r| r.opener));
     }
 
     #[test]

@@ -1,0 +1,194 @@
+//! The state carried through an article while [`super::assemble`] walks it in order: who spoke
+//! last, which quotes are still waiting for their speaker, and which narrative sentences of the
+//! current paragraph may still be claimed by an attribution.
+//!
+//! Three rules need this state. Reported speech after an opener ("In his opinion, ...") or an
+//! opinion verb ("He believes ...") goes on
+//! in the following unattributed sentences of the paragraph. A paragraph-final attribution
+//! ("..., Jafarli believes.") covers the unattributed sentences before it. A quote with no
+//! attribution inherits the previous speaker, but is handed to a person named after it when a
+//! back-reference says so ("This is the view of ...", "Their author, ...") or, if nobody spoke
+//! before it, to the next person attributed in the same or the next paragraph.
+
+use super::interview::Turn;
+use super::mentions::{scan_appositions, scan_mentions};
+use super::narrative::{back_reference, is_dateline, BackRef};
+use super::reported::report;
+use super::speakers::{Mention, Speakers};
+use super::QuoteKind;
+use std::ops::Range;
+
+/// One emitted sentence; `id` is `None` while its speaker is still unknown.
+pub struct Unit {
+    pub id: Option<usize>,
+    pub span: Range<usize>,
+    pub kind: QuoteKind,
+}
+
+/// Walk state; see the module docs.
+pub struct Walker<'a> {
+    text: &'a str,
+    paragraphs: &'a [Range<usize>],
+    pub speakers: Speakers,
+    pub units: Vec<Unit>,
+    previous: Option<usize>,
+    /// Units of unattributed quotes since the last explicit attribution, with their paragraph.
+    orphans: Vec<(usize, usize)>,
+    /// A back-reference marker was seen since the last explicit attribution.
+    armed: bool,
+    para: usize,
+    /// Speaker whose argument goes on in the current paragraph.
+    arguing: Option<usize>,
+    /// Unattributed narrative sentences of the current paragraph.
+    uncovered: Vec<Range<usize>>,
+    interviewee: Option<usize>,
+}
+
+impl<'a> Walker<'a> {
+    pub fn new(text: &'a str, paragraphs: &'a [Range<usize>]) -> Self {
+        Walker {
+            text,
+            paragraphs,
+            speakers: Speakers::default(),
+            units: Vec::new(),
+            previous: None,
+            orphans: Vec::new(),
+            armed: false,
+            para: 0,
+            arguing: None,
+            uncovered: Vec::new(),
+            interviewee: None,
+        }
+    }
+
+    /// Moves to the paragraph holding byte `at`; events arrive in article order.
+    fn enter(&mut self, at: usize) {
+        let before = self.para;
+        while self.paragraphs.get(self.para).is_some_and(|p| p.end <= at) {
+            self.para += 1;
+        }
+        if self.para != before {
+            self.arguing = None;
+            self.uncovered.clear();
+        }
+    }
+
+    /// A narrative sentence.
+    pub fn sentence(&mut self, range: Range<usize>) {
+        self.enter(range.start);
+        let sentence = &self.text[range.clone()];
+        if is_dateline(sentence) {
+            return;
+        }
+        if scan_mentions(sentence, &mut self.speakers) == 0 {
+            scan_appositions(sentence, &mut self.speakers);
+        }
+        let backref = back_reference(sentence);
+        self.armed |= backref == Some(BackRef::Marker);
+        let Some(r) = report(sentence) else {
+            return self.unattributed(range, backref);
+        };
+        let Some(id) = self.speakers.resolve(&r.mention) else {
+            self.previous = None;
+            self.arguing = None;
+            self.uncovered.clear();
+            return;
+        };
+        if r.trailing && self.ends_paragraph(range.end) {
+            for span in std::mem::take(&mut self.uncovered) {
+                self.push(Some(id), span, QuoteKind::Reported);
+            }
+        }
+        self.push(Some(id), range, QuoteKind::Reported);
+        self.explicit(id);
+        self.arguing = r.opener.then_some(id);
+    }
+
+    /// A narrative sentence without a cue: a back-reference, a continued argument or narrative.
+    fn unattributed(&mut self, range: Range<usize>, backref: Option<BackRef>) {
+        if let Some(BackRef::Names(m)) = backref {
+            if let Some(id) = self.speakers.resolve(&m) {
+                self.armed = true;
+                self.explicit(id);
+                return;
+            }
+        }
+        match self.arguing {
+            Some(id) => self.push(Some(id), range, QuoteKind::Reported),
+            None => {
+                self.previous = None;
+                self.uncovered.push(range);
+            }
+        }
+    }
+
+    /// A quote block split into `sentences`, with its own attribution if it has one and the
+    /// person named in the narrative right before it in the same paragraph.
+    pub fn block(
+        &mut self,
+        open: usize,
+        sentences: Vec<Range<usize>>,
+        attribution: Option<&Mention>,
+        named_before: Option<usize>,
+    ) {
+        self.enter(open);
+        self.arguing = None;
+        self.uncovered.clear();
+        let Some(mention) = attribution else {
+            let id = named_before.or(self.previous);
+            for span in sentences {
+                self.orphans.push((self.units.len(), self.para));
+                self.push(id, span, QuoteKind::Direct);
+            }
+            self.previous = id;
+            return;
+        };
+        let id = self.speakers.resolve(mention);
+        for span in sentences {
+            self.push(id, span, QuoteKind::Direct);
+        }
+        match id {
+            Some(id) => self.explicit(id),
+            None => {
+                self.orphans.clear();
+                self.previous = None;
+            }
+        }
+    }
+
+    /// An interview turn; answers belong to the person introduced before the interview.
+    pub fn turn(&mut self, turn: Turn, sentences: Vec<Range<usize>>) {
+        self.interviewee = self.interviewee.or(self.speakers.last());
+        if turn == Turn::Answer {
+            for span in sentences {
+                self.push(self.interviewee, span, QuoteKind::Answer);
+            }
+        }
+    }
+
+    /// An explicit attribution to `id`: waiting quotes are settled and `id` speaks last.
+    fn explicit(&mut self, id: usize) {
+        for (u, para) in std::mem::take(&mut self.orphans) {
+            if let Some(unit) = self.units.get_mut(u) {
+                if self.armed || unit.id.is_none() && para + 1 >= self.para {
+                    unit.id = Some(id);
+                }
+            }
+        }
+        self.armed = false;
+        self.previous = Some(id);
+    }
+
+    fn push(&mut self, id: Option<usize>, span: Range<usize>, kind: QuoteKind) {
+        self.units.push(Unit { id, span, kind });
+    }
+
+    /// True if only whitespace or closing marks follow `end` in the current paragraph.
+    fn ends_paragraph(&self, end: usize) -> bool {
+        let para_end = self.paragraphs.get(self.para).map_or(end, |p| p.end);
+        self.text.get(end..para_end).is_some_and(|rest| {
+            rest.trim_matches(|c: char| c.is_whitespace() || "”\"’»".contains(c))
+                .is_empty()
+        })
+    }
+}
