@@ -74,3 +74,64 @@ fn missing_and_non_utf8_files_are_errors_naming_them() {
     let err = stderr_of(stance().arg("extract").arg(&path), 2);
     assert!(err.contains("invalid UTF-8 at byte offset 3"), "{err}");
 }
+
+#[test]
+fn gold_scoring_reports_each_article_and_a_total() {
+    let fixtures = crate::util::repo("tests/fixtures");
+    let articles = ["01-caspian-ports-caliber", "09-caspian-fleet-singlequotes"];
+    let mut cmd = stance();
+    cmd.args(["extract", "--format", "jsonl"]);
+    for a in articles {
+        cmd.arg(fixtures.join(format!("articles/{a}.txt")));
+    }
+    cmd.arg("--gold");
+    for a in articles {
+        cmd.arg(fixtures.join(format!("gold/{a}.jsonl")));
+    }
+    let lines = json_lines(&stdout_of(&mut cmd));
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[2]["type"], "total");
+    let total = &lines[2]["score"];
+    let gold: u64 = lines[..2]
+        .iter()
+        .map(|l| l["score"]["gold"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total["gold"].as_u64().unwrap(), gold);
+    assert!(total["f1"].as_f64().unwrap() >= 0.95);
+}
+
+#[test]
+fn gold_scoring_with_a_wrong_gold_falls_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold.jsonl");
+    std::fs::write(
+        &gold,
+        "{\"speaker\":\"Someone Else\",\"text\":\"Not in the article.\",\"kind\":\"direct\"}\n",
+    )
+    .unwrap();
+    let out = stance()
+        .args(["extract", "--format", "table", "--min-f1", "0.5"])
+        .arg(seed())
+        .arg("--gold")
+        .arg(&gold)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(out).unwrap();
+    assert!(
+        table.starts_with("ARTICLE") && table.contains("total"),
+        "{table}"
+    );
+    let err = stderr_of(
+        stance()
+            .arg("extract")
+            .arg(seed())
+            .args(["--gold"])
+            .arg(&gold)
+            .arg(&gold),
+        2,
+    );
+    assert!(err.contains("2 gold files for 1 articles"), "{err}");
+}

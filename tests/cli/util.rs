@@ -67,3 +67,12 @@ pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// Number of records (non-blank lines) of a JSON Lines file of the repository.
+pub fn records_in(path: &str) -> usize {
+    std::fs::read_to_string(repo(path))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count()
+}
