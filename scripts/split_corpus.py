@@ -1,22 +1,23 @@
 #!/usr/bin/env python3
-"""Fixed, grouped train/test split of the stance corpus.
+"""Fixed, grouped train/dev/test split of the stance corpus.
 
-Sentences are grouped so that no speaker and no source article of the test split occurs in the
-training split: speakers who share a source article form one group (connected components). A
+Sentences are grouped so that no speaker and no source article occurs in more than one split: speakers who share a source article form one group (connected components). A
 group goes to test when the SHA-256 of its sorted speaker names: groups are taken in
-digest order into the test split until it holds TEST_PERCENT percent of the sentences. The split depends on nothing but the names, so re-running this script
-on the concatenation of train and test reproduces the same split:
+digest order into the test split until it holds TEST_PERCENT percent of the sentences, then into
+the dev split until it holds DEV_PERCENT percent; the rest is training data. The split depends on nothing but the names, so re-running this script
+on the three files reproduces the same split:
 
-    python3 scripts/split_corpus.py data/corpus/train.jsonl data/corpus/test.jsonl
+    python3 scripts/split_corpus.py data/corpus/train.jsonl data/corpus/dev.jsonl data/corpus/test.jsonl
 
-Output: data/corpus/train.jsonl and data/corpus/test.jsonl, records sorted by id.
+Output: data/corpus/{train,dev,test}.jsonl, records sorted by id.
 """
 import hashlib
 import json
 import sys
 from pathlib import Path
 
-TEST_PERCENT = 22
+TEST_PERCENT = 20
+DEV_PERCENT = 10
 OUT = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 
@@ -44,16 +45,17 @@ def main(paths):
         root = find("speaker:" + r["speaker"])
         sizes[root] = sizes.get(root, 0) + 1
     order = sorted(groups, key=lambda g: hashlib.sha256("\n".join(sorted(groups[g])).encode()).digest())
-    test_roots, taken = set(), 0
+    assigned, taken = {}, {"test": 0, "dev": 0}
     for root in order:
-        if taken * 100 >= TEST_PERCENT * len(records):
-            break
-        test_roots.add(root)
-        taken += sizes[root]
+        for name, percent in (("test", TEST_PERCENT), ("dev", DEV_PERCENT)):
+            if taken[name] * 100 < percent * len(records):
+                assigned[root] = name
+                taken[name] += sizes[root]
+                break
     records.sort(key=lambda r: r["id"])
-    split = {"train": [], "test": []}
+    split = {"train": [], "dev": [], "test": []}
     for r in records:
-        split["test" if find("speaker:" + r["speaker"]) in test_roots else "train"].append(r)
+        split[assigned.get(find("speaker:" + r["speaker"]), "train")].append(r)
     for name, rows in split.items():
         tmp = OUT / f".{name}.jsonl.tmp"
         with open(tmp, "w", encoding="utf-8") as f:

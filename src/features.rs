@@ -20,7 +20,9 @@ pub struct FeatureParams {
     pub ngram_max: usize,
     /// Minimum number of training sentences an n-gram must occur in; default 2.
     pub min_df: usize,
-    /// Keep at most this many n-grams, the most frequent first; default 20,000.
+    /// Keep at most this many n-grams, the most frequent first; default 5,000 (on the dev split
+    /// 5,000, 10,000 and all 10,665 n-grams of the training split score macro-F1 0.825, 0.831 and
+    /// 0.820, within noise, and training time grows with the count).
     pub max_features: usize,
     /// Use `1 + ln(tf)` instead of raw counts; default true.
     pub sublinear_tf: bool,
@@ -32,7 +34,7 @@ impl Default for FeatureParams {
             ngram_min: 1,
             ngram_max: 2,
             min_df: 2,
-            max_features: 20_000,
+            max_features: 5_000,
             sublinear_tf: true,
         }
     }

@@ -40,7 +40,7 @@ pub struct TrainFlags {
     #[arg(long, default_value_t = 2)]
     min_df: usize,
     /// Keep at most this many n-grams.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 5_000)]
     max_features: usize,
     /// L2 penalty of the logistic regression.
     #[arg(long, default_value_t = 0.3)]

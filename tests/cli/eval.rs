@@ -100,7 +100,7 @@ fn min_macro_f1_turns_a_shortfall_into_exit_1() {
 }
 
 /// Quality is pinned: trained on the shipped training split only, evaluated on the held-out test
-/// split (other speakers, other articles). Measured 0.789 when this floor was set.
+/// split (other speakers, other articles). Measured 0.836 when this floor was set.
 #[test]
 fn quality_floor_on_the_held_out_test_split() {
     let dir = tempfile::tempdir().unwrap();
@@ -113,7 +113,7 @@ fn quality_floor_on_the_held_out_test_split() {
         .assert()
         .success();
     stance()
-        .args(["eval", "--min-macro-f1", "0.75", "--data"])
+        .args(["eval", "--min-macro-f1", "0.80", "--data"])
         .arg(repo("data/corpus/test.jsonl"))
         .arg("--model")
         .arg(&model)
