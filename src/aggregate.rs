@@ -177,6 +177,7 @@ mod tests {
             stance: labels[crate::metrics::argmax(&p)].into(),
             probabilities: labels.iter().map(|l| l.to_string()).zip(p).collect(),
             score: Some(p[0] - p[1]),
+            explanation: None,
             topics: topics
                 .iter()
                 .map(|t| TopicHit {

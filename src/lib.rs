@@ -13,6 +13,7 @@ pub mod cv;
 pub mod data;
 pub mod datacheck;
 pub mod error;
+pub mod explain;
 pub mod extract;
 pub mod features;
 pub mod gold;

@@ -132,6 +132,11 @@ impl LinearModel {
         self.weights[c][j as usize]
     }
 
+    /// The bias of class `c`.
+    pub fn bias(&self, c: usize) -> f32 {
+        self.bias[c]
+    }
+
     /// Checks that the weight table is rectangular and sized for `n_features` features.
     pub fn check_shape(&self, n_features: usize) -> std::result::Result<(), String> {
         if self.weights.len() != self.bias.len() {

@@ -7,6 +7,7 @@
 use crate::atomic::write_atomic;
 use crate::cv::CvReport;
 use crate::error::{Error, Result};
+use crate::explain::{Explanation, TermWeight};
 use crate::features::{FittedFeaturizer, SparseVec};
 use crate::linear::LinearModel;
 use crate::tokenize::WordTokenizer;
@@ -128,12 +129,58 @@ impl StanceModel {
     /// Stance and topics of one sentence.
     pub fn predict(&self, text: &str) -> Result<Prediction> {
         let x = self.featurize(text)?;
-        let probabilities = self.stance.probabilities(&x);
-        Ok(Prediction {
+        Ok(self.predict_features(&x, text))
+    }
+
+    fn predict_features(&self, x: &SparseVec, text: &str) -> Prediction {
+        let probabilities = self.stance.probabilities(x);
+        Prediction {
             label: crate::metrics::argmax(&probabilities),
             probabilities,
-            topics: self.topics.tag(&x, text),
-        })
+            topics: self.topics.tag(x, text),
+        }
+    }
+
+    /// Stance, topics and the explanation of the stance of one sentence.
+    pub fn explain(&self, text: &str) -> Result<(Prediction, Explanation)> {
+        let x = self.featurize(text)?;
+        let prediction = self.predict_features(&x, text);
+        let (probabilities, chosen) = (&prediction.probabilities, prediction.label);
+        let versus = (0..probabilities.len())
+            .filter(|&c| c != chosen)
+            .max_by(|&a, &b| {
+                probabilities[a]
+                    .total_cmp(&probabilities[b])
+                    .then(b.cmp(&a))
+            })
+            .unwrap_or(chosen);
+        let mut terms: Vec<TermWeight> = x
+            .iter()
+            .map(|&(j, v)| TermWeight {
+                term: self.features.term(j).to_string(),
+                value: f64::from(v),
+                weight: f64::from(v)
+                    * (f64::from(self.stance.weight(chosen, j))
+                        - f64::from(self.stance.weight(versus, j))),
+            })
+            .filter(|t| t.weight != 0.0)
+            .collect();
+        terms.sort_by(|a, b| {
+            b.weight
+                .abs()
+                .total_cmp(&a.weight.abs())
+                .then_with(|| a.term.cmp(&b.term))
+        });
+        let intercept = f64::from(self.stance.bias(chosen)) - f64::from(self.stance.bias(versus));
+        let margin = intercept + terms.iter().map(|t| t.weight).sum::<f64>();
+        let explanation = Explanation {
+            label: self.labels[chosen].clone(),
+            versus: self.labels[versus].clone(),
+            margin,
+            intercept,
+            terms,
+        };
+        Ok((prediction, explanation))
     }
 
     /// P(optimistic) - P(cautionary) (or positive / negative), when the model has such labels.
@@ -302,6 +349,33 @@ mod tests {
         assert!((p.probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-9);
         let score = loaded.polarity(&p.probabilities).unwrap();
         assert!((score - (p.probabilities[0] - p.probabilities[1])).abs() < 1e-12);
+    }
+
+    #[test]
+    fn explanation_terms_add_up_to_the_margin() {
+        let model = train();
+        for text in [
+            "great potential for the new port",
+            "serious risks and obstacles remain",
+            "the capital",
+        ] {
+            let (p, e) = model.explain(text).unwrap();
+            assert_eq!(p, model.predict(text).unwrap());
+            let sum = e.intercept + e.terms.iter().map(|t| t.weight).sum::<f64>();
+            assert!((sum - e.margin).abs() < 1e-9);
+            let chosen = model.labels().iter().position(|l| *l == e.label).unwrap();
+            let versus = model.labels().iter().position(|l| *l == e.versus).unwrap();
+            let from_probabilities = (p.probabilities[chosen] / p.probabilities[versus]).ln();
+            assert!(
+                (from_probabilities - e.margin).abs() < 1e-4,
+                "{from_probabilities} vs {}",
+                e.margin
+            );
+            assert!(e.margin >= 0.0 && chosen == p.label && versus != chosen);
+        }
+        let (_, e) = model.explain("serious risks and obstacles remain").unwrap();
+        assert_eq!(e.label, "cautionary");
+        assert!(e.terms[0].weight > 0.0, "{:?}", e.terms);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use crate::data::Record;
 use crate::error::Result;
+use crate::explain::Explanation;
 use crate::extract::{extract, QuoteKind};
 use crate::model::StanceModel;
 use crate::topics::TopicHit;
@@ -85,6 +86,8 @@ pub struct ScoredQuote {
     /// P(optimistic) - P(cautionary), when the model has those labels.
     pub score: Option<f64>,
     pub topics: Vec<TopicHit>,
+    /// Why the sentence got its stance, when asked for.
+    pub explanation: Option<Explanation>,
 }
 
 impl ScoredQuote {
@@ -97,13 +100,23 @@ impl ScoredQuote {
     }
 }
 
-/// Scores every input, in order.
-pub fn score_all(model: &StanceModel, inputs: Vec<QuoteInput>) -> Result<Vec<ScoredQuote>> {
+/// Scores every input, in order; with `explain`, each comes with its explanation.
+pub fn score_all(
+    model: &StanceModel,
+    inputs: Vec<QuoteInput>,
+    explain: bool,
+) -> Result<Vec<ScoredQuote>> {
     inputs
         .into_iter()
         .map(|input| {
-            let p = model.predict(&input.text)?;
+            let (p, explanation) = if explain {
+                let (p, e) = model.explain(&input.text)?;
+                (p, Some(e))
+            } else {
+                (model.predict(&input.text)?, None)
+            };
             Ok(ScoredQuote {
+                explanation,
                 stance: model.label(p.label).to_string(),
                 score: model.polarity(&p.probabilities),
                 probabilities: model

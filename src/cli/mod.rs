@@ -3,6 +3,7 @@
 
 mod data;
 mod eval;
+mod explain;
 mod extract;
 mod score;
 mod train;
@@ -29,6 +30,7 @@ enum Command {
     Train(train::TrainArgs),
     Eval(eval::EvalArgs),
     Score(score::ScoreArgs),
+    Explain(explain::ExplainArgs),
     Data(data::DataArgs),
 }
 
@@ -47,6 +49,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Score(args) => score::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Data(args) => data::run(args),
     }
 }

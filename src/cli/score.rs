@@ -37,6 +37,10 @@ pub struct ScoreArgs {
     /// Alias file: "variant<TAB>canonical name" lines; these names are never merged by guess.
     #[arg(long, value_name = "FILE")]
     aliases: Option<PathBuf>,
+    /// Explain each sentence's stance: the n-grams that pushed it, with weights that add up to
+    /// the margin between the chosen label and the runner-up (JSON Lines and CSV).
+    #[arg(long)]
+    explain: bool,
     /// In the table, list every sentence as well as the experts.
     #[arg(long)]
     sentences: bool,
@@ -50,6 +54,7 @@ struct ScoreConfig {
     aggregate: AggregateParams,
     aliases: Aliases,
     sentences: bool,
+    explain: bool,
 }
 
 impl ScoreConfig {
@@ -92,6 +97,7 @@ impl ScoreConfig {
                 None => Aliases::default(),
             },
             sentences: args.sentences,
+            explain: args.explain,
         })
     }
 }
@@ -99,7 +105,7 @@ impl ScoreConfig {
 pub fn run(args: ScoreArgs) -> Result<Outcome> {
     let config = ScoreConfig::from_args(args)?;
     let found = !config.inputs.is_empty();
-    let quotes = score_all(&config.model, config.inputs)?;
+    let quotes = score_all(&config.model, config.inputs, config.explain)?;
     let names = quotes.iter().filter_map(|q| q.input.speaker.as_deref());
     let speakers = SpeakerIndex::build(names, &config.aliases);
     let experts = aggregate(&quotes, config.model.topics(), &config.aggregate, &speakers);

@@ -31,7 +31,7 @@ pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Resul
     .map(String::from)
     .to_vec();
     header.extend(report.labels.iter().map(|l| format!("p_{l}")));
-    header.extend(["n", "evidence", "variants"].map(String::from));
+    header.extend(["n", "evidence", "variants", "explanation"].map(String::from));
     out.write_record(&header)?;
     let fmt = |x: Option<f64>| x.map(|v| round4(v).to_string()).unwrap_or_default();
     for q in report.quotes {
@@ -53,7 +53,26 @@ pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Resul
             fmt(q.score),
         ];
         row.extend(report.labels.iter().map(|l| fmt(Some(q.probability(l)))));
-        row.extend([String::new(), String::new(), String::new()]);
+        let explanation = q.explanation.as_ref().map(|e| {
+            let terms: Vec<String> = e
+                .top(5)
+                .iter()
+                .map(|t| format!("{} {:+.3}", t.term, t.weight))
+                .collect();
+            format!(
+                "{} vs {} {:+.3}: {}",
+                e.label,
+                e.versus,
+                e.margin,
+                terms.join(" | ")
+            )
+        });
+        row.extend([
+            String::new(),
+            String::new(),
+            String::new(),
+            explanation.unwrap_or_default(),
+        ]);
         out.write_record(&row)?;
     }
     for e in report.experts {

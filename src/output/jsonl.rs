@@ -73,6 +73,9 @@ pub fn quote_line(q: &ScoredQuote) -> Value {
         .map(|t| json!({"topic": t.topic, "probability": t.probability.map(round4), "keywords": t.keywords}))
         .collect();
     m.insert("topic_detail".into(), Value::Array(detail));
+    if let Some(e) = &q.explanation {
+        m.insert("explanation".into(), json!(e));
+    }
     for (k, v) in &q.input.extra {
         m.entry(k.clone()).or_insert_with(|| v.clone());
     }

@@ -1,6 +1,7 @@
 //! Command-line tests: every command run as a user would, on real files in temporary folders.
 
 mod eval;
+mod explain;
 mod extract;
 mod score;
 mod train;

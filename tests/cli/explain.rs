@@ -1,0 +1,75 @@
+use crate::util::{json_lines, seed, small_model, stance, stdout_of};
+
+fn sums_to_margin(e: &serde_json::Value) {
+    let terms: f64 = e["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["weight"].as_f64().unwrap())
+        .sum();
+    let total = e["intercept"].as_f64().unwrap() + terms;
+    assert!((total - e["margin"].as_f64().unwrap()).abs() < 1e-9, "{e}");
+}
+
+#[test]
+fn explain_json_terms_add_up_to_the_margin() {
+    let out = stdout_of(
+        stance()
+            .args(["explain", "--format", "json", "--model"])
+            .arg(small_model())
+            .args([
+                "The corridor has great potential for trade.",
+                "Serious risks remain for the pipeline.",
+            ]),
+    );
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        sums_to_margin(&l["explanation"]);
+        assert_eq!(l["stance"], l["explanation"]["label"]);
+        let p = &l["probabilities"];
+        let (chosen, versus) = (
+            l["explanation"]["label"].as_str().unwrap(),
+            l["explanation"]["versus"].as_str().unwrap(),
+        );
+        let ln_ratio = (p[chosen].as_f64().unwrap() / p[versus].as_f64().unwrap()).ln();
+        assert!((ln_ratio - l["explanation"]["margin"].as_f64().unwrap()).abs() < 1e-4);
+    }
+}
+
+#[test]
+fn explain_text_lists_the_strongest_terms() {
+    let out = stdout_of(
+        stance()
+            .args(["explain", "--top", "3", "--model"])
+            .arg(small_model())
+            .arg("Serious risks remain for the pipeline."),
+    );
+    assert!(out.contains("  stance "), "{out}");
+    assert!(out.contains("margin over "), "{out}");
+    assert!(out.contains("more terms)"), "{out}");
+}
+
+#[test]
+fn score_explain_adds_explanations_to_quote_lines() {
+    let out = stdout_of(
+        stance()
+            .args(["score", "--explain", "--format", "jsonl", "--model"])
+            .arg(small_model())
+            .arg(seed()),
+    );
+    let lines = json_lines(&out);
+    for q in lines.iter().filter(|l| l["type"] == "quote") {
+        sums_to_margin(&q["explanation"]);
+        assert_eq!(q["explanation"]["label"], q["stance"]);
+    }
+    let plain = stdout_of(
+        stance()
+            .args(["score", "--format", "jsonl", "--model"])
+            .arg(small_model())
+            .arg(seed()),
+    );
+    assert!(json_lines(&plain)
+        .iter()
+        .all(|l| l.get("explanation").is_none()));
+}
