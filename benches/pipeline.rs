@@ -66,7 +66,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("score end to end", |b| {
         b.iter(|| {
             let inputs = QuoteInput::from_article("seed", black_box(&article));
-            score_all(&model, inputs, false)
+            score_all(&model, inputs, &Default::default())
                 .map(|q| q.len())
                 .unwrap_or(0)
         })

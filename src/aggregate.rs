@@ -4,7 +4,7 @@
 //! Spelling variants of one expert's name are merged first ([`SpeakerIndex`]).
 
 use crate::aliases::SpeakerIndex;
-use crate::score::ScoredQuote;
+use crate::score::{ScoredQuote, UNCERTAIN};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -57,7 +57,8 @@ pub struct ExpertTopic {
 }
 
 /// Aggregates scored sentences; experts in order of first appearance, topics in the order the
-/// model lists them after the `all` row. Sentences without a speaker are left out.
+/// model lists them after the `all` row. Sentences without a speaker, and uncertain ones, are
+/// left out.
 pub fn aggregate(
     quotes: &[ScoredQuote],
     topics: &[String],
@@ -66,7 +67,11 @@ pub fn aggregate(
 ) -> Vec<ExpertTopic> {
     let mut experts: Vec<(&str, Vec<usize>)> = Vec::new();
     let mut position: HashMap<&str, usize> = HashMap::new();
-    for (i, q) in quotes.iter().enumerate() {
+    for (i, q) in quotes
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.stance != UNCERTAIN)
+    {
         if let Some(s) = q.input.speaker.as_deref() {
             let name = speakers.canonical(s);
             let at = *position.entry(name).or_insert_with(|| {
@@ -242,6 +247,19 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].speaker.as_str(), rows[0].n), ("Ilgar Velizade", 3));
         assert_eq!(rows[0].variants, ["Ilgar Valizade"]);
+    }
+
+    #[test]
+    fn uncertain_sentences_are_not_aggregated() {
+        let mut q = quote("A", [0.4, 0.3, 0.3], &[]);
+        q.stance = UNCERTAIN.into();
+        let rows = aggregate(
+            &[q, quote("A", [0.8, 0.1, 0.1], &[])],
+            &[],
+            &AggregateParams::default(),
+            &SpeakerIndex::default(),
+        );
+        assert_eq!((rows[0].n, rows[0].evidence[0].index), (1, 1));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! shuffle inside each label, so the same data and seed give the same folds; the report pools
 //! the out-of-fold predictions of every fold.
 
+use crate::calibrate::Calibration;
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
 use crate::metrics::{StanceReport, TopicReport};
@@ -16,6 +17,8 @@ pub struct CvReport {
     /// Macro-F1 of each fold, in fold order.
     pub fold_macro_f1: Vec<f64>,
     pub topics: Option<TopicReport>,
+    /// Temperature fitted on the out-of-fold scores, with the calibration error before and after.
+    pub calibration: Option<Calibration>,
 }
 
 /// Assigns each example a fold in `0..k`, stratified by `labels` (class indices).
@@ -51,6 +54,7 @@ pub fn cross_validate(
     let folds = stratified_folds(&y, labels.len(), k, params.seed);
     let mut predicted = vec![0usize; examples.len()];
     let mut predicted_topics = vec![Vec::new(); examples.len()];
+    let mut scores = vec![Vec::new(); examples.len()];
     let mut fold_macro_f1 = Vec::with_capacity(k);
     for f in 0..k {
         let train: Vec<Example> = pick(examples, &folds, |g| g != f);
@@ -64,6 +68,7 @@ pub fn cross_validate(
                 .position(|l| l == model.label(p.label))
                 .unwrap_or(0);
             predicted_topics[i] = p.topics.into_iter().map(|t| t.topic).collect();
+            scores[i] = p.scores;
             truth.push(y[i]);
             pred.push(predicted[i]);
         }
@@ -75,6 +80,7 @@ pub fn cross_validate(
         stance: StanceReport::new(&labels, &y, &predicted),
         fold_macro_f1,
         topics,
+        calibration: Some(Calibration::fit(&scores, &y)),
     })
 }
 

@@ -9,6 +9,7 @@
 pub mod aggregate;
 pub mod aliases;
 pub mod atomic;
+pub mod calibrate;
 pub mod cv;
 pub mod data;
 pub mod datacheck;

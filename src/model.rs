@@ -5,6 +5,7 @@
 //! with a message that says which.
 
 use crate::atomic::write_atomic;
+use crate::calibrate::Calibration;
 use crate::cv::CvReport;
 use crate::error::{Error, Result};
 use crate::explain::{Explanation, TermWeight};
@@ -41,6 +42,8 @@ pub struct StanceModel {
     settings: TrainParams,
     data: DataSummary,
     cv: Option<CvReport>,
+    /// Temperature of the stance probabilities, fitted on the cross-validation folds.
+    calibration: Option<Calibration>,
     tokenizer: WordTokenizer,
     features: FittedFeaturizer,
     stance: LinearModel,
@@ -52,8 +55,10 @@ pub struct StanceModel {
 pub struct Prediction {
     /// Index of the most probable label.
     pub label: usize,
-    /// Probability of every label, in the model's label order.
+    /// Probability of every label, in the model's label order (calibrated).
     pub probabilities: Vec<f64>,
+    /// Raw (uncalibrated) score of every label.
+    pub scores: Vec<f64>,
     pub topics: Vec<TopicHit>,
 }
 
@@ -80,6 +85,7 @@ impl StanceModel {
             settings,
             data,
             cv: None,
+            calibration: None,
             tokenizer,
             features,
             stance,
@@ -87,8 +93,20 @@ impl StanceModel {
         }
     }
 
+    /// Stores the cross-validation report and takes its calibration.
     pub(crate) fn set_cv(&mut self, cv: Option<CvReport>) {
+        self.calibration = cv.as_ref().and_then(|c| c.calibration.clone());
         self.cv = cv;
+    }
+
+    /// The calibration fitted on cross-validation, if training ran it.
+    pub fn calibration(&self) -> Option<&Calibration> {
+        self.calibration.as_ref()
+    }
+
+    /// The temperature the stance scores are divided by (1 when uncalibrated).
+    pub fn temperature(&self) -> f64 {
+        self.calibration.as_ref().map_or(1.0, |c| c.temperature)
     }
 
     /// Labels in model order.
@@ -133,10 +151,13 @@ impl StanceModel {
     }
 
     fn predict_features(&self, x: &SparseVec, text: &str) -> Prediction {
-        let probabilities = self.stance.probabilities(x);
+        let scores = self.stance.scores(x);
+        let t = self.temperature();
+        let probabilities = crate::linear::softmax(scores.iter().map(|s| s / t).collect());
         Prediction {
             label: crate::metrics::argmax(&probabilities),
             probabilities,
+            scores,
             topics: self.topics.tag(x, text),
         }
     }
@@ -146,6 +167,7 @@ impl StanceModel {
         let x = self.featurize(text)?;
         let prediction = self.predict_features(&x, text);
         let (probabilities, chosen) = (&prediction.probabilities, prediction.label);
+        let t = self.temperature();
         let versus = (0..probabilities.len())
             .filter(|&c| c != chosen)
             .max_by(|&a, &b| {
@@ -171,7 +193,8 @@ impl StanceModel {
                 .total_cmp(&a.weight.abs())
                 .then_with(|| a.term.cmp(&b.term))
         });
-        let intercept = f64::from(self.stance.bias(chosen)) - f64::from(self.stance.bias(versus));
+        let intercept =
+            (f64::from(self.stance.bias(chosen)) - f64::from(self.stance.bias(versus))) / t;
         let margin = intercept + terms.iter().map(|t| t.weight).sum::<f64>();
         let explanation = Explanation {
             label: self.labels[chosen].clone(),
@@ -376,6 +399,24 @@ mod tests {
         let (_, e) = model.explain("serious risks and obstacles remain").unwrap();
         assert_eq!(e.label, "cautionary");
         assert!(e.terms[0].weight > 0.0, "{:?}", e.terms);
+    }
+
+    #[test]
+    fn calibrated_probabilities_divide_the_scores_by_the_temperature() {
+        let params = TrainParams {
+            cv_folds: 3,
+            ..TrainParams::default()
+        };
+        let model = params
+            .validate()
+            .unwrap()
+            .fit(&examples(), &Lexicon::builtin())
+            .unwrap();
+        let c = model.calibration().unwrap();
+        assert!(c.temperature > 0.0 && (c.temperature - model.temperature()).abs() < 1e-12);
+        let p = model.predict("great potential for the port").unwrap();
+        let expected = crate::linear::softmax(p.scores.iter().map(|s| s / c.temperature).collect());
+        assert_eq!(p.probabilities, expected);
     }
 
     #[test]

@@ -100,12 +100,26 @@ impl ScoredQuote {
     }
 }
 
-/// Scores every input, in order; with `explain`, each comes with its explanation.
+/// The stance of a sentence whose most probable label is below the minimum confidence.
+pub const UNCERTAIN: &str = "uncertain";
+
+/// How to score.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoreOptions {
+    /// Attach an explanation to every sentence; default false.
+    pub explain: bool,
+    /// A sentence whose most probable label has a lower probability gets the stance
+    /// [`UNCERTAIN`] and stays out of the aggregates; default 0 (never).
+    pub min_confidence: f64,
+}
+
+/// Scores every input, in order.
 pub fn score_all(
     model: &StanceModel,
     inputs: Vec<QuoteInput>,
-    explain: bool,
+    options: &ScoreOptions,
 ) -> Result<Vec<ScoredQuote>> {
+    let explain = options.explain;
     inputs
         .into_iter()
         .map(|input| {
@@ -117,7 +131,11 @@ pub fn score_all(
             };
             Ok(ScoredQuote {
                 explanation,
-                stance: model.label(p.label).to_string(),
+                stance: if p.probabilities[p.label] < options.min_confidence {
+                    UNCERTAIN.to_string()
+                } else {
+                    model.label(p.label).to_string()
+                },
                 score: model.polarity(&p.probabilities),
                 probabilities: model
                     .labels()

@@ -6,6 +6,7 @@ use super::{load_model, FieldArgs, Outcome};
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use serde_json::json;
+use stance::calibrate::{Calibration, Reliability};
 use stance::cv::cross_validate;
 use stance::error::Error;
 use stance::metrics::{StanceReport, TopicReport};
@@ -47,6 +48,10 @@ struct Evaluation {
     stance: StanceReport,
     topics: Option<TopicReport>,
     fold_macro_f1: Option<Vec<f64>>,
+    /// Reliability of the model's probabilities on the data (not for --cv).
+    reliability: Option<Reliability>,
+    /// The temperature fitted on cross-validation folds, with the error before and after.
+    calibration: Option<Calibration>,
 }
 
 pub fn run(args: EvalArgs) -> Result<Outcome> {
@@ -62,6 +67,8 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
                 stance: cv.stance,
                 topics: cv.topics,
                 fold_macro_f1: Some(cv.fold_macro_f1),
+                reliability: None,
+                calibration: cv.calibration,
             }
         }
         None => evaluate_model(&load_model(args.model.as_deref())?, &args)?,
@@ -73,6 +80,9 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
             let mut value = serde_json::to_value(&evaluation.stance)?;
             value["topics"] = json!(evaluation.topics);
             value["fold_macro_f1"] = json!(evaluation.fold_macro_f1);
+            value["ece"] = json!(evaluation.reliability.as_ref().map(|r| r.ece));
+            value["reliability"] = json!(evaluation.reliability.as_ref().map(|r| &r.bins));
+            value["calibration"] = json!(evaluation.calibration);
             serde_json::to_writer(&mut out, &value)?;
             std::io::Write::write_all(&mut out, b"\n")?;
         }
@@ -91,7 +101,7 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
 /// does not know are errors naming file and line.
 fn evaluate_model(model: &StanceModel, args: &EvalArgs) -> Result<Evaluation> {
     let opts = args.fields.read_options();
-    let (mut truth, mut predicted) = (Vec::new(), Vec::new());
+    let (mut truth, mut predicted, mut probabilities) = (Vec::new(), Vec::new(), Vec::new());
     let (mut topic_truth, mut topic_pred) = (Vec::new(), Vec::new());
     for path in &args.data {
         for record in stance::data::read_records(path, &opts)? {
@@ -110,6 +120,7 @@ fn evaluate_model(model: &StanceModel, args: &EvalArgs) -> Result<Evaluation> {
             let p = model.predict(&ex.text)?;
             truth.push(t);
             predicted.push(p.label);
+            probabilities.push(p.probabilities);
             if let Some(topics) = &ex.topics {
                 if let Some(bad) = topics.iter().find(|t| !model.topics().contains(t)) {
                     return Err(Error::UnknownTopic {
@@ -131,6 +142,8 @@ fn evaluate_model(model: &StanceModel, args: &EvalArgs) -> Result<Evaluation> {
         stance: StanceReport::new(model.labels(), &truth, &predicted),
         topics,
         fold_macro_f1: None,
+        reliability: Some(Reliability::new(&probabilities, &truth)),
+        calibration: model.calibration().cloned(),
     })
 }
 
@@ -182,6 +195,7 @@ fn write_text(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Result<()>
         }
         writeln!(w)?;
     }
+    write_calibration(w, e)?;
     if let Some(t) = &e.topics {
         writeln!(
             w,
@@ -196,6 +210,29 @@ fn write_text(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Result<()>
                 l.precision, l.recall, l.f1, l.support
             )?;
         }
+    }
+    Ok(())
+}
+
+fn write_calibration(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Result<()> {
+    if let Some(c) = &e.calibration {
+        writeln!(
+            w,
+            "\ncalibration temperature {:.3}, fitted on cross-validation folds (their ECE {:.4} -> {:.4})",
+            c.temperature, c.ece_before, c.ece_after
+        )?;
+    }
+    let Some(r) = &e.reliability else {
+        return Ok(());
+    };
+    writeln!(w, "\nexpected calibration error (ECE) {:.4}", r.ece)?;
+    writeln!(w, "confidence  sentences  mean confidence  accuracy")?;
+    for b in r.bins.iter().filter(|b| b.n > 0) {
+        writeln!(
+            w,
+            "{:.1}-{:.1}     {:>9}  {:>15.3}  {:>8.3}",
+            b.lower, b.upper, b.n, b.confidence, b.accuracy
+        )?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use stance::aliases::{Aliases, SpeakerIndex};
 use stance::data::{read_records, ReadOptions};
 use stance::model::StanceModel;
 use stance::output::{write_scores, Format, ScoreReport};
-use stance::score::{score_all, QuoteInput};
+use stance::score::{score_all, QuoteInput, ScoreOptions};
 use std::path::PathBuf;
 
 /// Score what experts said: per sentence and per (expert, topic), with evidence.
@@ -41,6 +41,10 @@ pub struct ScoreArgs {
     /// the margin between the chosen label and the runner-up (JSON Lines and CSV).
     #[arg(long)]
     explain: bool,
+    /// Sentences whose most probable label is less probable than this are "uncertain" and left
+    /// out of the per-expert aggregates.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    min_confidence: f64,
     /// In the table, list every sentence as well as the experts.
     #[arg(long)]
     sentences: bool,
@@ -54,7 +58,7 @@ struct ScoreConfig {
     aggregate: AggregateParams,
     aliases: Aliases,
     sentences: bool,
-    explain: bool,
+    options: ScoreOptions,
 }
 
 impl ScoreConfig {
@@ -81,6 +85,12 @@ impl ScoreConfig {
                 inputs
             }
         };
+        if !(0.0..=1.0).contains(&args.min_confidence) {
+            bail!(
+                "--min-confidence {} must lie between 0 and 1",
+                args.min_confidence
+            );
+        }
         if args.evidence > 100 {
             bail!("--evidence {} is too many; use at most 100", args.evidence);
         }
@@ -97,7 +107,10 @@ impl ScoreConfig {
                 None => Aliases::default(),
             },
             sentences: args.sentences,
-            explain: args.explain,
+            options: ScoreOptions {
+                explain: args.explain,
+                min_confidence: args.min_confidence,
+            },
         })
     }
 }
@@ -105,7 +118,7 @@ impl ScoreConfig {
 pub fn run(args: ScoreArgs) -> Result<Outcome> {
     let config = ScoreConfig::from_args(args)?;
     let found = !config.inputs.is_empty();
-    let quotes = score_all(&config.model, config.inputs, config.explain)?;
+    let quotes = score_all(&config.model, config.inputs, &config.options)?;
     let names = quotes.iter().filter_map(|q| q.input.speaker.as_deref());
     let speakers = SpeakerIndex::build(names, &config.aliases);
     let experts = aggregate(&quotes, config.model.topics(), &config.aggregate, &speakers);

@@ -91,6 +91,7 @@ pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Resul
             e.n.to_string(),
             evidence.join(" | "),
             e.variants.join(" | "),
+            String::new(),
         ]);
         out.write_record(&row)?;
     }

@@ -120,3 +120,50 @@ fn quality_floor_on_the_held_out_test_split() {
         .assert()
         .success();
 }
+
+#[test]
+fn calibration_error_and_reliability_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = crate::util::train_subset(dir.path(), "d.jsonl", 240);
+    let model = dir.path().join("m.json");
+    stance()
+        .args(["train", "--cv", "3", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&model)
+        .assert()
+        .success();
+    let out = stdout_of(
+        stance()
+            .args(["eval", "--format", "json", "--data"])
+            .arg(repo("data/corpus/dev.jsonl"))
+            .arg("--model")
+            .arg(&model),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let bins = v["reliability"].as_array().unwrap();
+    assert_eq!(bins.len(), 10);
+    let n: u64 = bins.iter().map(|b| b["n"].as_u64().unwrap()).sum();
+    assert_eq!(n as usize, crate::util::records_in("data/corpus/dev.jsonl"));
+    let ece: f64 = bins
+        .iter()
+        .map(|b| {
+            b["n"].as_f64().unwrap() / n as f64
+                * (b["accuracy"].as_f64().unwrap() - b["confidence"].as_f64().unwrap()).abs()
+        })
+        .sum();
+    assert!((ece - v["ece"].as_f64().unwrap()).abs() < 1e-9);
+    assert!(v["calibration"]["temperature"].as_f64().unwrap() > 0.0);
+    let text = stdout_of(
+        stance()
+            .args(["eval", "--data"])
+            .arg(repo("data/corpus/dev.jsonl"))
+            .arg("--model")
+            .arg(&model),
+    );
+    assert!(
+        text.contains("expected calibration error (ECE)")
+            && text.contains("calibration temperature"),
+        "{text}"
+    );
+}

@@ -242,3 +242,42 @@ fn spelling_variants_across_articles_merge_visibly_unless_an_alias_file_says_oth
         .count();
     assert_eq!(all_rows, 3);
 }
+
+#[test]
+fn min_confidence_marks_uncertain_sentences_and_leaves_them_out() {
+    let run = |p: &str| {
+        json_lines(&stdout_of(
+            stance()
+                .args([
+                    "score",
+                    "--format",
+                    "jsonl",
+                    "--min-confidence",
+                    p,
+                    "--model",
+                ])
+                .arg(small_model())
+                .arg(seed()),
+        ))
+    };
+    let all = run("0");
+    assert!(all.iter().all(|l| l["stance"] != "uncertain"));
+    let none = run("1");
+    let quotes: Vec<_> = none.iter().filter(|l| l["type"] == "quote").collect();
+    assert_eq!(quotes.len(), 37);
+    assert!(quotes.iter().all(|q| q["stance"] == "uncertain"));
+    assert!(
+        none.iter().all(|l| l["type"] == "quote"),
+        "uncertain sentences are not aggregated"
+    );
+    let err = crate::util::stderr_of(
+        stance()
+            .args(["score", "--min-confidence", "1.5"])
+            .arg(seed()),
+        2,
+    );
+    assert!(
+        err.contains("--min-confidence 1.5 must lie between 0 and 1"),
+        "{err}"
+    );
+}
