@@ -3,8 +3,9 @@
 # pair, on this machine:
 #   scripts/compare.sh TRAIN.jsonl TEST.jsonl [NAME]
 # e.g. scripts/compare.sh data/corpus/train.jsonl data/corpus/test.jsonl stance-corpus
-# stance is trained on TRAIN only with its default settings and evaluated on TEST; the peers choose
-# their settings by cross-validation on TRAIN (../shared/peers/run). Prints a Markdown table.
+# stance is trained on TRAIN only (`train --tune`: settings chosen by cross-validation on TRAIN;
+# override with STANCE_TRAIN_FLAGS) and evaluated on TEST; the peers choose their settings by
+# cross-validation on TRAIN too (../shared/peers/run). Prints a Markdown table.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 train=$(realpath "$1") test=$(realpath "$2") name=${3:-run}
@@ -14,7 +15,8 @@ cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 bin=$here/target/release/stance
 now() { python3 -c "import time; print(time.time())"; }
 start=$(now)
-"$bin" train --cv 0 --data "$train" --out "$work/model.json" 2>/dev/null
+# shellcheck disable=SC2086
+"$bin" train --cv 0 ${STANCE_TRAIN_FLAGS---tune} --data "$train" --out "$work/model.json" 2>"$work/train.log"
 train_s=$(python3 -c "print($(now) - $start)")
 "$bin" eval --format json --model "$work/model.json" --data "$test" > "$work/stance.json"
 (cd "$work" && "$peers" "$train" "$test" "$name" > "$work/peers.log" 2>&1)
@@ -24,7 +26,7 @@ ours = json.load(open(sys.argv[1]))
 peers = json.load(open(sys.argv[2]))
 print("| model | accuracy | macro-F1 | training s |")
 print("| --- | --- | --- | --- |")
-print(f"| stance (default settings) | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | {float(sys.argv[3]):.1f} |")
+print(f"| stance (train --tune) | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | {float(sys.argv[3]):.1f} |")
 for name, r in peers["peers"].items():
     print(f"| {name} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r['train_wall_s']:.1f} |")
 PY

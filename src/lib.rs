@@ -27,5 +27,6 @@ pub mod score;
 pub mod tokenize;
 pub mod topics;
 pub mod train;
+pub mod tune;
 
 pub use error::{Error, Result};

@@ -17,6 +17,10 @@ pub struct LogisticParams {
     pub alpha: f64,
     /// Most L-BFGS iterations; default 200.
     pub max_iterations: u64,
+    /// Weigh classes by the inverse of their frequency (linfa has no sample weights, so each
+    /// sentence of a class is repeated round(n_largest / n_class) times); default false.
+    #[serde(default)]
+    pub balanced: bool,
 }
 
 impl Default for LogisticParams {
@@ -24,6 +28,7 @@ impl Default for LogisticParams {
         LogisticParams {
             alpha: 0.3,
             max_iterations: 200,
+            balanced: false,
         }
     }
 }
@@ -59,7 +64,12 @@ impl LogisticParams {
     ) -> Result<LinearModel> {
         self.validate()?;
         check_classes(y, n_classes, x.len())?;
-        let dataset = Dataset::new(dense_rows(x, n_features), Array1::from(y.to_vec()));
+        let (rows, y) = if self.balanced {
+            balance(x, y, n_classes)
+        } else {
+            (x.iter().collect(), y.to_vec())
+        };
+        let dataset = Dataset::new(dense_rows(&rows, n_features), Array1::from(y));
         let fitted = MultiLogisticRegression::default()
             .alpha(self.alpha as f32)
             .max_iterations(self.max_iterations)
@@ -72,11 +82,35 @@ impl LogisticParams {
     }
 }
 
+/// Repeats each row of class c round(n_largest / n_c) times, in order.
+fn balance<'a>(
+    x: &'a [SparseVec],
+    y: &[usize],
+    n_classes: usize,
+) -> (Vec<&'a SparseVec>, Vec<usize>) {
+    let mut counts = vec![0usize; n_classes];
+    y.iter().for_each(|&c| counts[c] += 1);
+    let largest = counts.iter().copied().max().unwrap_or(1) as f64;
+    let repeats: Vec<usize> = counts
+        .iter()
+        .map(|&n| ((largest / n.max(1) as f64).round() as usize).max(1))
+        .collect();
+    let mut rows = Vec::new();
+    let mut labels = Vec::new();
+    for (row, &c) in x.iter().zip(y) {
+        for _ in 0..repeats[c] {
+            rows.push(row);
+            labels.push(c);
+        }
+    }
+    (rows, labels)
+}
+
 /// The dense matrix linfa needs, in f32: half the memory and time of f64, and features are f32.
-fn dense_rows(x: &[SparseVec], n_features: usize) -> Array2<f32> {
+fn dense_rows(x: &[&SparseVec], n_features: usize) -> Array2<f32> {
     let mut dense = Array2::<f32>::zeros((x.len(), n_features));
     for (mut row, features) in dense.rows_mut().into_iter().zip(x) {
-        for &(j, v) in features {
+        for &(j, v) in features.iter() {
             row[j as usize] = v;
         }
     }
@@ -206,7 +240,7 @@ mod tests {
     fn sparse_prediction_matches_linfa() {
         let (x, y) = toy();
         let model = LogisticParams::default().fit(&x, &y, 3, 3).unwrap();
-        let dense = dense_rows(&x, 3);
+        let dense = dense_rows(&x.iter().collect::<Vec<_>>(), 3);
         let linfa_model = MultiLogisticRegression::default()
             .alpha(LogisticParams::default().alpha as f32)
             .max_iterations(200)

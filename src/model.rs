@@ -14,6 +14,7 @@ use crate::linear::LinearModel;
 use crate::tokenize::WordTokenizer;
 use crate::topics::{TopicHit, TopicTagger};
 use crate::train::TrainParams;
+use crate::tune::TunePoint;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -44,6 +45,9 @@ pub struct StanceModel {
     cv: Option<CvReport>,
     /// Temperature of the stance probabilities, fitted on the cross-validation folds.
     calibration: Option<Calibration>,
+    /// The grid `train --tune` cross-validated, when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tuning: Option<Vec<TunePoint>>,
     tokenizer: WordTokenizer,
     features: FittedFeaturizer,
     stance: LinearModel,
@@ -86,6 +90,7 @@ impl StanceModel {
             data,
             cv: None,
             calibration: None,
+            tuning: None,
             tokenizer,
             features,
             stance,
@@ -97,6 +102,11 @@ impl StanceModel {
     pub(crate) fn set_cv(&mut self, cv: Option<CvReport>) {
         self.calibration = cv.as_ref().and_then(|c| c.calibration.clone());
         self.cv = cv;
+    }
+
+    /// Records the grid that chose the settings.
+    pub fn set_tuning(&mut self, grid: Vec<TunePoint>) {
+        self.tuning = Some(grid);
     }
 
     /// The calibration fitted on cross-validation, if training ran it.

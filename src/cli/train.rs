@@ -7,6 +7,10 @@ use clap::Args;
 use stance::data::read_records;
 use stance::lexicon::Lexicon;
 use stance::train::{Example, TrainParams};
+use stance::tune::tune;
+
+/// Folds of the cross-validation that `--tune` runs.
+const TUNE_FOLDS: usize = 5;
 use std::path::{Path, PathBuf};
 
 /// Train a model from labelled JSON Lines or CSV files.
@@ -18,6 +22,10 @@ pub struct TrainArgs {
     /// Where to write the model.
     #[arg(long)]
     out: PathBuf,
+    /// Choose the L2 penalty and class balancing by 5-fold cross-validation on the training data
+    /// first (8 settings; the choice is printed).
+    #[arg(long)]
+    tune: bool,
     /// Folds of the cross-validation stored in the model; 0 skips it.
     #[arg(long, default_value_t = 5)]
     cv: usize,
@@ -45,6 +53,12 @@ pub struct TrainFlags {
     /// L2 penalty of the logistic regression.
     #[arg(long, default_value_t = 0.3)]
     alpha: f64,
+    /// Most L-BFGS iterations of each logistic regression.
+    #[arg(long, default_value_t = 200)]
+    max_iterations: u64,
+    /// Weigh the stance labels by the inverse of their frequency.
+    #[arg(long)]
+    balanced: bool,
     /// Topic model probability at or above which a topic is given.
     #[arg(long, default_value_t = 0.35)]
     topic_threshold: f64,
@@ -66,6 +80,8 @@ impl TrainFlags {
         p.features.min_df = self.min_df;
         p.features.max_features = self.max_features;
         p.logistic.alpha = self.alpha;
+        p.logistic.balanced = self.balanced;
+        p.logistic.max_iterations = self.max_iterations;
         p.topics.threshold = self.topic_threshold;
         p
     }
@@ -95,7 +111,27 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
     let lexicon = args.settings.lexicon()?;
     let examples = read_examples(&args.data, &args.fields)?;
     check_out_dir(&args.out)?;
-    let model = params.fit(&examples, &lexicon).context("training failed")?;
+    let (params, grid) = if args.tune {
+        let (chosen, grid) =
+            tune(&params, &examples, &lexicon, TUNE_FOLDS).context("tuning failed")?;
+        for p in &grid {
+            eprintln!(
+                "tune: alpha {:<5} balanced {:<5} CV macro-F1 {:.4}",
+                p.alpha, p.balanced, p.cv_macro_f1
+            );
+        }
+        eprintln!(
+            "tune: chose alpha {} balanced {}",
+            chosen.logistic.alpha, chosen.logistic.balanced
+        );
+        (chosen, Some(grid))
+    } else {
+        (params, None)
+    };
+    let mut model = params.fit(&examples, &lexicon).context("training failed")?;
+    if let Some(grid) = grid {
+        model.set_tuning(grid);
+    }
     model.save(&args.out)?;
     let cv = model
         .cv()

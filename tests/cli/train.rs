@@ -180,3 +180,32 @@ fn failed_training_leaves_the_previous_model_intact() {
         std::fs::read(small_model()).unwrap()
     );
 }
+
+#[test]
+fn tune_chooses_settings_by_cross_validation_and_records_the_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = train_subset(dir.path(), "d.jsonl", 150);
+    let out = dir.path().join("m.json");
+    let run = stance()
+        .args(["train", "--tune", "--cv", "0", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("tune: chose alpha"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let grid = v["tuning"].as_array().unwrap();
+    assert_eq!(grid.len(), 8);
+    let best = grid
+        .iter()
+        .map(|p| p["cv_macro_f1"].as_f64().unwrap())
+        .fold(f64::MIN, f64::max);
+    let chosen = grid
+        .iter()
+        .find(|p| p["cv_macro_f1"].as_f64().unwrap() == best)
+        .unwrap();
+    assert_eq!(v["settings"]["logistic"]["alpha"], chosen["alpha"]);
+    assert_eq!(v["settings"]["logistic"]["balanced"], chosen["balanced"]);
+}

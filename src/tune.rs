@@ -1,0 +1,103 @@
+//! `train --tune`: choose the stance classifier's settings by stratified cross-validation on the
+//! training data only. Every point of a small grid (L2 penalty, class balancing) is
+//! cross-validated with the stance classifier alone (topic models do not depend on these choices
+//! for the decision and would only cost time), and the best macro-F1 wins; ties go to the earlier,
+//! more strongly regularised point. Deterministic: same data, same folds, same choice.
+
+use crate::cv::cross_validate;
+use crate::error::Result;
+use crate::lexicon::Lexicon;
+use crate::train::{Example, TrainParams, ValidTrainParams};
+use serde::{Deserialize, Serialize};
+
+/// L2 penalties tried, strongest first.
+pub const ALPHAS: [f64; 4] = [1.0, 0.3, 0.1, 0.03];
+
+/// One grid point and its cross-validated score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TunePoint {
+    pub alpha: f64,
+    pub balanced: bool,
+    pub cv_macro_f1: f64,
+}
+
+/// Cross-validates every grid point with `folds` folds and returns the settings of the best one
+/// (the rest of `params` unchanged) with the whole grid.
+pub fn tune(
+    params: &TrainParams,
+    examples: &[Example],
+    lexicon: &Lexicon,
+    folds: usize,
+) -> Result<(ValidTrainParams, Vec<TunePoint>)> {
+    let mut grid = Vec::new();
+    for balanced in [false, true] {
+        for alpha in ALPHAS {
+            let mut p = params.clone();
+            p.logistic.alpha = alpha;
+            p.logistic.balanced = balanced;
+            p.topics.min_examples = usize::MAX; // stance only: no topic models in the folds
+            let report = cross_validate(&p.validate()?, examples, lexicon, folds)?;
+            grid.push(TunePoint {
+                alpha,
+                balanced,
+                cv_macro_f1: report.stance.macro_f1,
+            });
+        }
+    }
+    let best = grid
+        .iter()
+        .enumerate()
+        .max_by(|(i, a), (j, b)| a.cv_macro_f1.total_cmp(&b.cv_macro_f1).then(j.cmp(i)))
+        .map(|(_, p)| p.clone())
+        .unwrap_or(TunePoint {
+            alpha: params.logistic.alpha,
+            balanced: params.logistic.balanced,
+            cv_macro_f1: 0.0,
+        });
+    let mut chosen = params.clone();
+    chosen.logistic.alpha = best.alpha;
+    chosen.logistic.balanced = best.balanced;
+    Ok((chosen.validate()?, grid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn examples() -> Vec<Example> {
+        let base = [
+            ("growth will bring great benefits", "optimistic"),
+            ("investors see great potential", "optimistic"),
+            ("serious risks and obstacles remain", "cautionary"),
+            ("the ministers met on tuesday", "neutral"),
+        ];
+        (0..6)
+            .flat_map(|i| {
+                base.map(|(t, l)| Example {
+                    text: format!("{t} {i}"),
+                    label: l.into(),
+                    topics: None,
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn picks_the_best_cross_validated_point_deterministically() {
+        let params = TrainParams {
+            cv_folds: 0,
+            ..TrainParams::default()
+        };
+        let (chosen, grid) = tune(&params, &examples(), &Lexicon::default(), 3).unwrap();
+        assert_eq!(grid.len(), 2 * ALPHAS.len());
+        let best = grid.iter().map(|p| p.cv_macro_f1).fold(f64::MIN, f64::max);
+        let first_best = grid.iter().find(|p| p.cv_macro_f1 == best).unwrap();
+        assert_eq!(
+            (chosen.logistic.alpha, chosen.logistic.balanced),
+            (first_best.alpha, first_best.balanced)
+        );
+        assert_eq!(chosen.topics, params.topics, "topic settings are not tuned");
+        let (again, grid_again) = tune(&params, &examples(), &Lexicon::default(), 3).unwrap();
+        assert_eq!((again, grid_again), (chosen, grid));
+    }
+}
