@@ -4,7 +4,12 @@
 //! Features are sparse `(index, value)` pairs; only training builds a dense matrix.
 
 use crate::error::{Error, Result};
+use crate::lexicon::{Lexicon, LexiconWords, CUE_LEXICON};
 use crate::tokenize::WordTokenizer;
+use std::path::Path;
+
+/// Value of one occurrence of a cue, beside L2-normalised n-gram values.
+const CUE_SCALE: f32 = 0.5;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,6 +31,10 @@ pub struct FeatureParams {
     pub max_features: usize,
     /// Use `1 + ln(tf)` instead of raw counts; default true.
     pub sublinear_tf: bool,
+    /// Add cue-lexicon features (hedge, necessity, risk, opportunity, rebuttal; each plain and
+    /// negated) from `data/lexicon/cues.tsv`; default false.
+    #[serde(default)]
+    pub cues: bool,
 }
 
 impl Default for FeatureParams {
@@ -36,6 +45,7 @@ impl Default for FeatureParams {
             min_df: 2,
             max_features: 5_000,
             sublinear_tf: true,
+            cues: false,
         }
     }
 }
@@ -88,7 +98,15 @@ impl FeatureParams {
             .into_iter()
             .map(|(t, n)| (t, (((1.0 + n_docs) / (1.0 + n as f64)).ln() + 1.0) as f32))
             .unzip();
-        FittedFeaturizer::new(self.clone(), terms, idf, tokenizer)
+        let cues = if self.cues {
+            Lexicon::parse(CUE_LEXICON, Path::new("data/lexicon/cues.tsv"))?
+        } else {
+            Lexicon::default()
+        };
+        let mut fitted = FittedFeaturizer::new(self.clone(), terms, idf, tokenizer)?;
+        fitted.cue_names = cues.topics().map(String::from).collect();
+        fitted.cues = cues;
+        Ok(fitted)
     }
 }
 
@@ -100,6 +118,11 @@ pub struct FittedFeaturizer {
     terms: Vec<String>,
     /// Inverse document frequency of each term.
     idf: Vec<f32>,
+    /// The cue lexicon; its features follow the n-grams, two per cue (plain, negated).
+    #[serde(default)]
+    cues: Lexicon,
+    #[serde(skip)]
+    cue_names: Vec<String>,
     #[serde(skip)]
     index: HashMap<u64, u32>,
 }
@@ -115,6 +138,8 @@ impl FittedFeaturizer {
             params,
             terms,
             idf,
+            cues: Lexicon::default(),
+            cue_names: Vec::new(),
             index: HashMap::new(),
         };
         fitted.build_index(tokenizer)?;
@@ -141,12 +166,13 @@ impl FittedFeaturizer {
             index.insert(key(&ids), i as u32);
         }
         self.index = index;
+        self.cue_names = self.cues.topics().map(String::from).collect();
         Ok(())
     }
 
     /// Number of features.
     pub fn len(&self) -> usize {
-        self.terms.len()
+        self.terms.len() + 2 * self.cue_names.len()
     }
 
     /// True when no n-gram was kept.
@@ -155,8 +181,19 @@ impl FittedFeaturizer {
     }
 
     /// The n-gram of a feature index.
-    pub fn term(&self, index: u32) -> &str {
-        &self.terms[index as usize]
+    pub fn term(&self, index: u32) -> String {
+        let i = index as usize;
+        match self.terms.get(i) {
+            Some(t) => t.clone(),
+            None => {
+                let k = i - self.terms.len();
+                let negated = if k % 2 == 1 { ":negated" } else { "" };
+                format!(
+                    "cue:{}{negated}",
+                    self.cue_names.get(k / 2).map_or("?", String::as_str)
+                )
+            }
+        }
     }
 
     /// The settings this featurizer was fitted with.
@@ -164,8 +201,27 @@ impl FittedFeaturizer {
         &self.params
     }
 
-    /// L2-normalized TF-IDF vector of a tokenized sentence.
-    pub fn transform(&self, ids: &[u32]) -> SparseVec {
+    /// L2-normalized TF-IDF vector of a tokenized sentence, followed by its cue features.
+    pub fn transform(&self, ids: &[u32], text: &str) -> SparseVec {
+        let mut out = self.ngram_vector(ids);
+        if !self.cue_names.is_empty() {
+            let base = self.terms.len() as u32;
+            let counts = self.cues.cue_counts(&LexiconWords::new(text));
+            for (k, (plain, negated)) in counts.into_iter().enumerate() {
+                for (offset, n) in [(0, plain), (1, negated)] {
+                    if n > 0 {
+                        out.push((
+                            base + 2 * k as u32 + offset,
+                            CUE_SCALE * (1.0 + (n as f32).ln()),
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn ngram_vector(&self, ids: &[u32]) -> SparseVec {
         let mut counts: Vec<u32> = ngrams(ids, self.params.ngram_min, self.params.ngram_max)
             .filter_map(|g| self.index.get(&key(g)).copied())
             .collect();
@@ -242,7 +298,7 @@ mod tests {
             ..FeatureParams::default()
         };
         let (tok, f) = setup(&["gas", "gas oil", "coal"], params);
-        let v = f.transform(&tok.ids("oil gas").unwrap());
+        let v = f.transform(&tok.ids("oil gas").unwrap(), "oil gas");
         // idf(gas) = ln(4/3)+1, idf(oil) = ln(4/2)+1; then L2 normalized.
         let (g, o) = ((4f32 / 3.0).ln() + 1.0, 2f32.ln() + 1.0);
         let n = (g * g + o * o).sqrt();
@@ -259,9 +315,33 @@ mod tests {
             ..FeatureParams::default()
         };
         let (tok, f) = setup(&["gas gas gas oil"], params);
-        let v = f.transform(&tok.ids("gas gas gas oil").unwrap());
+        let v = f.transform(&tok.ids("gas gas gas oil").unwrap(), "gas gas gas oil");
         let ratio = v[0].1 / v[1].1; // idf equal; tf 1+ln 3 vs 1
         assert!((ratio - (1.0 + 3f32.ln())).abs() < 1e-5, "{v:?}");
+    }
+
+    #[test]
+    fn cue_features_follow_the_ngrams_and_are_named() {
+        let params = FeatureParams {
+            cues: true,
+            ..FeatureParams::default()
+        };
+        let text = "there is no risk, only growth and growth";
+        let (tok, f) = setup(&[text, text], params);
+        let v = f.transform(&tok.ids(text).unwrap(), text);
+        let names: Vec<String> = v
+            .iter()
+            .filter(|(i, _)| *i as usize >= f.terms.len())
+            .map(|(i, _)| f.term(*i))
+            .collect();
+        assert_eq!(names, ["cue:opportunity", "cue:risk:negated"]);
+        let growth = v
+            .iter()
+            .find(|(i, _)| f.term(*i) == "cue:opportunity")
+            .unwrap()
+            .1;
+        assert!((growth - CUE_SCALE * (1.0 + 2f32.ln())).abs() < 1e-6);
+        assert_eq!(f.len(), f.terms.len() + 10);
     }
 
     #[test]
@@ -284,6 +364,6 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
         back.build_index(&tok).unwrap();
         let ids = tok.ids("a b").unwrap();
-        assert_eq!(back.transform(&ids), f.transform(&ids));
+        assert_eq!(back.transform(&ids, "a b"), f.transform(&ids, "a b"));
     }
 }

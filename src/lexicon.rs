@@ -7,6 +7,18 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The cue lexicon shipped with stance (hedges, necessity, risk, opportunity, rebuttal).
+pub const CUE_LEXICON: &str = include_str!("../data/lexicon/cues.tsv");
+
+/// Words that negate a cue standing within [`NEGATION_WINDOW`] words after them, in the same
+/// clause.
+const NEGATORS: [&str; 16] = [
+    "not", "no", "never", "without", "neither", "nor", "hardly", "cannot", "isn", "aren", "wasn",
+    "weren", "don", "doesn", "didn", "won",
+];
+/// How many words before a cue a negator reaches.
+const NEGATION_WINDOW: usize = 5;
+
 /// The lexicon shipped with stance, used when `train` is given no `--lexicon`.
 pub const DEFAULT_LEXICON: &str = include_str!("../data/lexicon/topics.tsv");
 
@@ -89,16 +101,61 @@ impl Lexicon {
     }
 }
 
-/// The lowercase words of a sentence, as the lexicon matches them.
-pub struct LexiconWords(Vec<String>);
-
-impl LexiconWords {
-    /// Splits `text` once.
-    pub fn new(text: &str) -> Self {
-        let lower = text.to_lowercase();
-        LexiconWords(words(&lower).map(String::from).collect())
+impl Lexicon {
+    /// For every category (in sorted order): how often its phrases occur in `words`, and how
+    /// many of those occurrences follow a negator within [`NEGATION_WINDOW`] words.
+    pub fn cue_counts(&self, words: &LexiconWords) -> Vec<(usize, usize)> {
+        let tokens: Vec<&str> = words.0.iter().map(String::as_str).collect();
+        self.topics
+            .values()
+            .map(|phrases| {
+                // Positions, so that two phrases matching one word ("growth", "grow*") count once.
+                let mut found = std::collections::BTreeMap::new();
+                for phrase in phrases {
+                    let patterns: Vec<&str> = phrase.split(' ').collect();
+                    for (i, window) in tokens.windows(patterns.len()).enumerate() {
+                        if window
+                            .iter()
+                            .zip(&patterns)
+                            .all(|(w, p)| word_matches(w, p))
+                        {
+                            let start = i.saturating_sub(NEGATION_WINDOW);
+                            let same_clause = |j: &usize| words.1[*j] == words.1[i];
+                            let negated = (start..i)
+                                .filter(same_clause)
+                                .any(|j| NEGATORS.contains(&tokens[j]));
+                            found.insert(i, negated);
+                        }
+                    }
+                }
+                let negated = found.values().filter(|n| **n).count();
+                let plain = found.len() - negated;
+                (plain, negated)
+            })
+            .collect()
     }
 }
+
+/// The lowercase words of a sentence, as the lexicon matches them.
+pub struct LexiconWords(Vec<String>, Vec<usize>);
+
+impl LexiconWords {
+    /// Splits `text` once, remembering the clause (between punctuation marks) of every word.
+    pub fn new(text: &str) -> Self {
+        let lower = text.to_lowercase();
+        let (mut list, mut clauses) = (Vec::new(), Vec::new());
+        for (clause, part) in lower.split(CLAUSE_MARKS).enumerate() {
+            for w in words(part) {
+                list.push(w.to_string());
+                clauses.push(clause);
+            }
+        }
+        LexiconWords(list, clauses)
+    }
+}
+
+/// Punctuation that ends a negation's scope.
+const CLAUSE_MARKS: [char; 10] = [',', ';', ':', '.', '!', '?', '(', ')', '—', '–'];
 
 /// Lowercase-insensitive words: runs of alphanumerics, inner hyphens kept.
 fn words(text: &str) -> impl Iterator<Item = &str> {
@@ -165,6 +222,18 @@ mod tests {
             lex.matches("security", "arms control talks"),
             ["arms control"]
         );
+    }
+
+    #[test]
+    fn cue_counts_separate_negated_occurrences() {
+        let cues =
+            Lexicon::parse("opportunity\tadvantage*\nrisk\trisk*\n", Path::new("c")).unwrap();
+        let words =
+            LexiconWords::new("It is no longer a theoretical advantage, and the risks remain.");
+        // categories in sorted order: opportunity, risk
+        assert_eq!(cues.cue_counts(&words), [(0, 1), (1, 0)]);
+        let shipped = Lexicon::parse(CUE_LEXICON, Path::new("cues.tsv")).unwrap();
+        assert_eq!(shipped.topics().count(), 5);
     }
 
     #[test]

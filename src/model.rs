@@ -151,7 +151,7 @@ impl StanceModel {
 
     /// Features of one sentence.
     pub fn featurize(&self, text: &str) -> Result<SparseVec> {
-        Ok(self.features.transform(&self.tokenizer.ids(text)?))
+        Ok(self.features.transform(&self.tokenizer.ids(text)?, text))
     }
 
     /// Stance and topics of one sentence.
@@ -189,7 +189,7 @@ impl StanceModel {
         let mut terms: Vec<TermWeight> = x
             .iter()
             .map(|&(j, v)| TermWeight {
-                term: self.features.term(j).to_string(),
+                term: self.features.term(j),
                 value: f64::from(v),
                 weight: f64::from(v)
                     * (f64::from(self.stance.weight(chosen, j))

@@ -154,7 +154,11 @@ impl ValidTrainParams {
                     .into(),
             ));
         }
-        let x: Vec<_> = docs.iter().map(|d| features.transform(d)).collect();
+        let x: Vec<_> = docs
+            .iter()
+            .zip(&texts)
+            .map(|(d, t)| features.transform(d, t))
+            .collect();
         let y = label_indices(examples, &labels);
         let stance = self.logistic.fit(&x, &y, labels.len(), features.len())?;
         let topics = topic_order(examples, lexicon.topics());

@@ -1,5 +1,6 @@
 //! `train --tune`: choose the stance classifier's settings by stratified cross-validation on the
 //! training data only. Every point of a small grid (L2 penalty, class balancing) is
+//! cross-validated, then the best point once more with the cue features switched over; each is
 //! cross-validated with the stance classifier alone (topic models do not depend on these choices
 //! for the decision and would only cost time), and the best macro-F1 wins; ties go to the earlier,
 //! more strongly regularised point. Deterministic: same data, same folds, same choice.
@@ -18,6 +19,8 @@ pub const ALPHAS: [f64; 4] = [1.0, 0.3, 0.1, 0.03];
 pub struct TunePoint {
     pub alpha: f64,
     pub balanced: bool,
+    #[serde(default)]
+    pub cues: bool,
     pub cv_macro_f1: f64,
 }
 
@@ -29,35 +32,48 @@ pub fn tune(
     lexicon: &Lexicon,
     folds: usize,
 ) -> Result<(ValidTrainParams, Vec<TunePoint>)> {
+    let score = |alpha: f64, balanced: bool, cues: bool| -> Result<TunePoint> {
+        let mut p = params.clone();
+        p.logistic.alpha = alpha;
+        p.logistic.balanced = balanced;
+        p.features.cues = cues;
+        p.topics.min_examples = usize::MAX; // stance only: no topic models in the folds
+        let report = cross_validate(&p.validate()?, examples, lexicon, folds)?;
+        Ok(TunePoint {
+            alpha,
+            balanced,
+            cues,
+            cv_macro_f1: report.stance.macro_f1,
+        })
+    };
     let mut grid = Vec::new();
     for balanced in [false, true] {
         for alpha in ALPHAS {
-            let mut p = params.clone();
-            p.logistic.alpha = alpha;
-            p.logistic.balanced = balanced;
-            p.topics.min_examples = usize::MAX; // stance only: no topic models in the folds
-            let report = cross_validate(&p.validate()?, examples, lexicon, folds)?;
-            grid.push(TunePoint {
-                alpha,
-                balanced,
-                cv_macro_f1: report.stance.macro_f1,
-            });
+            grid.push(score(alpha, balanced, params.features.cues)?);
         }
     }
-    let best = grid
-        .iter()
+    let top = best_of(&grid, params);
+    grid.push(score(top.alpha, top.balanced, !top.cues)?);
+    let best = best_of(&grid, params);
+    let mut chosen = params.clone();
+    chosen.logistic.alpha = best.alpha;
+    chosen.logistic.balanced = best.balanced;
+    chosen.features.cues = best.cues;
+    Ok((chosen.validate()?, grid))
+}
+
+/// The point with the highest score; the earliest on ties.
+fn best_of(grid: &[TunePoint], params: &TrainParams) -> TunePoint {
+    grid.iter()
         .enumerate()
         .max_by(|(i, a), (j, b)| a.cv_macro_f1.total_cmp(&b.cv_macro_f1).then(j.cmp(i)))
         .map(|(_, p)| p.clone())
         .unwrap_or(TunePoint {
             alpha: params.logistic.alpha,
             balanced: params.logistic.balanced,
+            cues: params.features.cues,
             cv_macro_f1: 0.0,
-        });
-    let mut chosen = params.clone();
-    chosen.logistic.alpha = best.alpha;
-    chosen.logistic.balanced = best.balanced;
-    Ok((chosen.validate()?, grid))
+        })
 }
 
 #[cfg(test)]
@@ -89,7 +105,7 @@ mod tests {
             ..TrainParams::default()
         };
         let (chosen, grid) = tune(&params, &examples(), &Lexicon::default(), 3).unwrap();
-        assert_eq!(grid.len(), 2 * ALPHAS.len());
+        assert_eq!(grid.len(), 2 * ALPHAS.len() + 1);
         let best = grid.iter().map(|p| p.cv_macro_f1).fold(f64::MIN, f64::max);
         let first_best = grid.iter().find(|p| p.cv_macro_f1 == best).unwrap();
         assert_eq!(

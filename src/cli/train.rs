@@ -22,8 +22,8 @@ pub struct TrainArgs {
     /// Where to write the model.
     #[arg(long)]
     out: PathBuf,
-    /// Choose the L2 penalty and class balancing by 5-fold cross-validation on the training data
-    /// first (8 settings; the choice is printed).
+    /// Choose the L2 penalty, class balancing and cue features by 5-fold cross-validation on the
+    /// training data first (9 settings; the choice is printed).
     #[arg(long)]
     tune: bool,
     /// Folds of the cross-validation stored in the model; 0 skips it.
@@ -53,6 +53,10 @@ pub struct TrainFlags {
     /// L2 penalty of the logistic regression.
     #[arg(long, default_value_t = 0.3)]
     alpha: f64,
+    /// Add cue-lexicon features (hedges, necessity, risk, opportunity, rebuttal, each plain and
+    /// negated; data/lexicon/cues.tsv).
+    #[arg(long)]
+    cues: bool,
     /// Most L-BFGS iterations of each logistic regression.
     #[arg(long, default_value_t = 200)]
     max_iterations: u64,
@@ -79,6 +83,7 @@ impl TrainFlags {
         p.features.ngram_max = self.ngram_max;
         p.features.min_df = self.min_df;
         p.features.max_features = self.max_features;
+        p.features.cues = self.cues;
         p.logistic.alpha = self.alpha;
         p.logistic.balanced = self.balanced;
         p.logistic.max_iterations = self.max_iterations;

@@ -197,7 +197,7 @@ fn tune_chooses_settings_by_cross_validation_and_records_the_grid() {
     assert!(stderr.contains("tune: chose alpha"), "{stderr}");
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let grid = v["tuning"].as_array().unwrap();
-    assert_eq!(grid.len(), 8);
+    assert_eq!(grid.len(), 9);
     let best = grid
         .iter()
         .map(|p| p["cv_macro_f1"].as_f64().unwrap())
@@ -208,4 +208,5 @@ fn tune_chooses_settings_by_cross_validation_and_records_the_grid() {
         .unwrap();
     assert_eq!(v["settings"]["logistic"]["alpha"], chosen["alpha"]);
     assert_eq!(v["settings"]["logistic"]["balanced"], chosen["balanced"]);
+    assert_eq!(v["settings"]["features"]["cues"], chosen["cues"]);
 }
