@@ -93,11 +93,7 @@ impl ExtractionScore {
     pub fn from_counts(gold: usize, extracted: usize, correct: usize, found: usize) -> Self {
         let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
         let (precision, recall) = (ratio(correct, extracted), ratio(correct, gold));
-        let f1 = if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            0.0
-        };
+        let f1 = crate::metrics::f1(precision, recall);
         ExtractionScore {
             gold,
             extracted,

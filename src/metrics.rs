@@ -16,6 +16,15 @@ pub fn argmax(values: &[f64]) -> usize {
     best
 }
 
+/// The harmonic mean of precision and recall; 0 when both are 0.
+pub fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    }
+}
+
 /// Precision, recall and F1 of one label.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabelScores {
@@ -30,15 +39,10 @@ impl LabelScores {
     fn from_counts(tp: usize, fp: usize, fn_: usize) -> Self {
         let precision = ratio(tp, tp + fp);
         let recall = ratio(tp, tp + fn_);
-        let f1 = if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            0.0
-        };
         LabelScores {
             precision,
             recall,
-            f1,
+            f1: f1(precision, recall),
             support: tp + fn_,
         }
     }

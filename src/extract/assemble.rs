@@ -134,23 +134,9 @@ fn block_sentences(text: &str, block: &Block) -> Vec<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{extract, Extracted, QuoteKind};
+    use super::super::patterns::{run, unit};
+    use super::super::QuoteKind;
     use QuoteKind::{Answer, Direct, Reported};
-
-    /// (speaker, kind, text) of every unit, after checking every span.
-    fn run(article: &str) -> Vec<(String, QuoteKind, String)> {
-        let got: Vec<Extracted> = extract(article);
-        for e in &got {
-            assert_eq!(&article[e.span.clone()], e.text);
-        }
-        got.into_iter()
-            .map(|e| (e.speaker, e.kind, e.text))
-            .collect()
-    }
-
-    fn unit(speaker: &str, kind: QuoteKind, text: &str) -> (String, QuoteKind, String) {
-        (speaker.to_string(), kind, text.to_string())
-    }
 
     #[test]
     fn straight_quotes_with_said_tail() {

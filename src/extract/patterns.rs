@@ -6,7 +6,7 @@ use super::{extract, QuoteKind};
 use QuoteKind::{Answer, Direct, Reported};
 
 /// (speaker, kind, text) of every unit, after checking every span.
-fn run(article: &str) -> Vec<(String, QuoteKind, String)> {
+pub(super) fn run(article: &str) -> Vec<(String, QuoteKind, String)> {
     let got = extract(article);
     for e in &got {
         assert_eq!(&article[e.span.clone()], e.text);
@@ -16,7 +16,7 @@ fn run(article: &str) -> Vec<(String, QuoteKind, String)> {
         .collect()
 }
 
-fn unit(speaker: &str, kind: QuoteKind, text: &str) -> (String, QuoteKind, String) {
+pub(super) fn unit(speaker: &str, kind: QuoteKind, text: &str) -> (String, QuoteKind, String) {
     (speaker.to_string(), kind, text.to_string())
 }
 
