@@ -30,6 +30,23 @@ fn stages(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("sentences");
     group.throughput(Throughput::Elements(sentences.len() as u64));
+    let tokenizer = model.tokenizer();
+    group.bench_function("tokenize (fast path)", |b| {
+        b.iter(|| {
+            sentences
+                .iter()
+                .map(|s| tokenizer.tokens(s).map(|t| t.ids.len()).unwrap_or(0))
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("tokenize (tokenizers pipeline)", |b| {
+        b.iter(|| {
+            sentences
+                .iter()
+                .map(|s| tokenizer.tokens_slow(s).map(|t| t.ids.len()).unwrap_or(0))
+                .sum::<usize>()
+        })
+    });
     group.bench_function("featurize (tokenize + tf-idf)", |b| {
         b.iter(|| {
             sentences
@@ -50,6 +67,22 @@ fn stages(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("bytes");
     group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("tokenize (fast path)", |b| {
+        b.iter(|| {
+            sentences
+                .iter()
+                .map(|s| tokenizer.tokens(s).map(|t| t.ids.len()).unwrap_or(0))
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("predict", |b| {
+        b.iter(|| {
+            sentences
+                .iter()
+                .filter(|s| model.predict(s).is_ok())
+                .count()
+        })
+    });
     group.bench_function("featurize", |b| {
         b.iter(|| {
             sentences
@@ -109,5 +142,20 @@ fn extract_scaling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages, extract_scaling);
+/// Loading the shipped model: reading, parsing and building the lookup tables.
+fn model_load(c: &mut Criterion) {
+    let path = repo("models/default.json");
+    let mut group = c.benchmark_group("model");
+    group.sample_size(20);
+    group.bench_function("load", |b| {
+        b.iter(|| {
+            let model = StanceModel::load(&path).expect("shipped model");
+            // The lookup tables are built on first use; one prediction includes them.
+            model.predict("Growth will continue.").map(|p| p.label).ok()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages, extract_scaling, model_load);
 criterion_main!(benches);

@@ -12,7 +12,9 @@ train=$(realpath "$1") test=$(realpath "$2") name=${3:-run}
 peers=${PEERS_RUN:-$here/../shared/peers/run}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
-bin=$here/target/release/stance
+# A copy, so that a rebuild while this runs cannot swap the binary between train and eval.
+cp "$here/target/release/stance" "$work/stance"
+bin=$work/stance
 now() { python3 -c "import time; print(time.time())"; }
 start=$(now)
 # shellcheck disable=SC2086
@@ -30,3 +32,4 @@ print(f"| stance (train --tune) | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f
 for name, r in peers["peers"].items():
     print(f"| {name} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r['train_wall_s']:.1f} |")
 PY
+grep -h 'tune: chose' "$work/train.log" | sed 's/^/\n/' || true

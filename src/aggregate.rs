@@ -3,7 +3,7 @@
 //! best. Every expert also gets an `all` row over all of their sentences, topic or not.
 //! Spelling variants of one expert's name are merged first ([`SpeakerIndex`]).
 
-use crate::aliases::SpeakerIndex;
+use crate::aliases::{Aliases, SpeakerIndex};
 use crate::score::{ScoredQuote, UNCERTAIN};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -58,107 +58,260 @@ pub struct ExpertTopic {
 
 /// Aggregates scored sentences; experts in order of first appearance, topics in the order the
 /// model lists them after the `all` row. Sentences without a speaker, and uncertain ones, are
-/// left out.
+/// left out. Spellings are merged with `aliases` (see [`SpeakerIndex`]), which is returned too.
 pub fn aggregate(
     quotes: &[ScoredQuote],
     topics: &[String],
     params: &AggregateParams,
-    speakers: &SpeakerIndex,
-) -> Vec<ExpertTopic> {
-    let mut experts: Vec<(&str, Vec<usize>)> = Vec::new();
-    let mut position: HashMap<&str, usize> = HashMap::new();
-    for (i, q) in quotes
-        .iter()
-        .enumerate()
-        .filter(|(_, q)| q.stance != UNCERTAIN)
-    {
-        if let Some(s) = q.input.speaker.as_deref() {
-            let name = speakers.canonical(s);
-            let at = *position.entry(name).or_insert_with(|| {
-                experts.push((name, Vec::new()));
-                experts.len() - 1
-            });
-            experts[at].1.push(i);
+    aliases: &Aliases,
+) -> (Vec<ExpertTopic>, SpeakerIndex) {
+    let mut aggregator = Aggregator::new(topics, params.clone());
+    quotes.iter().for_each(|q| aggregator.add(q));
+    aggregator.finish(aliases)
+}
+
+/// Stances a row can take besides the model's labels (from the mean score).
+const SCORE_STANCES: [&str; 3] = ["optimistic", "cautionary", "neutral"];
+
+/// Aggregation as sentences arrive, in memory that grows with the number of speakers and
+/// topics, not of sentences: per spelling of a name and per topic it keeps the count, the sums
+/// of scores and probabilities, and for every stance the row could end up with, the strongest
+/// few sentences. [`Aggregator::finish`] merges spellings into experts.
+#[derive(Debug, Clone)]
+pub struct Aggregator {
+    topics: Vec<String>,
+    params: AggregateParams,
+    names: Vec<Spelling>,
+    by_name: HashMap<String, usize>,
+    /// Index of the next sentence.
+    next: usize,
+}
+
+/// One spelling of a speaker's name and its sentences so far.
+#[derive(Debug, Clone)]
+struct Spelling {
+    name: String,
+    /// Sentences, uncertain ones included (for choosing the canonical spelling).
+    count: usize,
+    first: usize,
+    /// First sentence that counts in the aggregates.
+    first_counted: Option<usize>,
+    /// The `all` group, then one per topic.
+    groups: Vec<Group>,
+}
+
+/// Running totals of one (spelling, topic).
+#[derive(Debug, Clone, Default)]
+struct Group {
+    n: usize,
+    /// `None` once a sentence had no score.
+    score_sum: Option<f64>,
+    /// `(label, sum of probabilities)` in model order.
+    probability_sums: Vec<(String, f64)>,
+    /// For each stance the row could take, the strongest sentences for it.
+    evidence: Vec<(String, Vec<Evidence>)>,
+}
+
+impl Aggregator {
+    pub fn new(topics: &[String], params: AggregateParams) -> Self {
+        Aggregator {
+            topics: topics.to_vec(),
+            params,
+            names: Vec::new(),
+            by_name: HashMap::new(),
+            next: 0,
         }
     }
-    let mut rows = Vec::new();
-    for (speaker, mine) in experts {
-        let expert = Expert {
-            name: speaker,
-            variants: speakers.variants(speaker),
+
+    /// Takes the next sentence (sentences must come in input order).
+    pub fn add(&mut self, q: &ScoredQuote) {
+        let index = self.next;
+        self.next += 1;
+        let Some(name) = q.input.speaker.as_deref() else {
+            return;
         };
-        rows.push(row(quotes, &expert, ALL_TOPICS, &mine, params));
-        for topic in topics {
-            let on_topic: Vec<usize> = mine
-                .iter()
-                .copied()
-                .filter(|&i| quotes[i].topics.iter().any(|t| &t.topic == topic))
-                .collect();
-            if !on_topic.is_empty() {
-                rows.push(row(quotes, &expert, topic, &on_topic, params));
+        let at = match self.by_name.get(name) {
+            Some(&at) => at,
+            None => {
+                self.names.push(Spelling {
+                    name: name.to_string(),
+                    count: 0,
+                    first: index,
+                    first_counted: None,
+                    groups: vec![Group::default(); self.topics.len() + 1],
+                });
+                self.by_name.insert(name.to_string(), self.names.len() - 1);
+                self.names.len() - 1
+            }
+        };
+        let spelling = &mut self.names[at];
+        spelling.count += 1;
+        if q.stance == UNCERTAIN {
+            return;
+        }
+        spelling.first_counted.get_or_insert(index);
+        let keep = self.params.evidence;
+        spelling.groups[0].add(q, index, keep);
+        for (k, topic) in self.topics.iter().enumerate() {
+            if q.topics.iter().any(|t| &t.topic == topic) {
+                spelling.groups[k + 1].add(q, index, keep);
             }
         }
     }
-    rows
-}
 
-/// An expert's canonical name and its merged spellings.
-struct Expert<'a> {
-    name: &'a str,
-    variants: Vec<String>,
-}
-
-fn row(
-    quotes: &[ScoredQuote],
-    expert: &Expert,
-    topic: &str,
-    members: &[usize],
-    params: &AggregateParams,
-) -> ExpertTopic {
-    let n = members.len();
-    let scores: Option<Vec<f64>> = members.iter().map(|&i| quotes[i].score).collect();
-    let score = scores.map(|s| s.iter().sum::<f64>() / n as f64);
-    let stance = match score {
-        Some(s) if s >= params.neutral_band => "optimistic".to_string(),
-        Some(s) if s <= -params.neutral_band => "cautionary".to_string(),
-        Some(_) => "neutral".to_string(),
-        None => most_probable_label(quotes, members),
-    };
-    let mut evidence: Vec<Evidence> = members
-        .iter()
-        .map(|&i| Evidence {
-            index: i,
-            id: quotes[i].input.id.clone(),
-            text: quotes[i].input.text.clone(),
-            probability: quotes[i].probability(&stance),
-        })
-        .collect();
-    // Strongest first; input order breaks ties, so the choice is stable.
-    evidence.sort_by(|a, b| {
-        b.probability
-            .total_cmp(&a.probability)
-            .then(a.index.cmp(&b.index))
-    });
-    evidence.truncate(params.evidence);
-    ExpertTopic {
-        speaker: expert.name.to_string(),
-        variants: expert.variants.clone(),
-        topic: topic.to_string(),
-        score,
-        stance,
-        n,
-        evidence,
+    /// The rows, with spellings merged into experts by `aliases` and the guess.
+    pub fn finish(self, aliases: &Aliases) -> (Vec<ExpertTopic>, SpeakerIndex) {
+        let speakers = SpeakerIndex::from_counts(
+            self.names
+                .iter()
+                .map(|s| (s.name.as_str(), s.count, s.first)),
+            aliases,
+        );
+        let mut experts: Vec<(usize, &str, Vec<&Spelling>)> = Vec::new();
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for spelling in &self.names {
+            let Some(first) = spelling.first_counted else {
+                continue;
+            };
+            let canonical = speakers.canonical(&spelling.name);
+            let at = *position.entry(canonical).or_insert_with(|| {
+                experts.push((first, canonical, Vec::new()));
+                experts.len() - 1
+            });
+            experts[at].0 = experts[at].0.min(first);
+            experts[at].2.push(spelling);
+        }
+        experts.sort_by_key(|(first, _, _)| *first);
+        let mut rows = Vec::new();
+        for (_, name, spellings) in experts {
+            let variants = speakers.variants(name);
+            for g in 0..=self.topics.len() {
+                let mut merged = Group::default();
+                spellings.iter().for_each(|s| merged.merge(&s.groups[g]));
+                if merged.n == 0 {
+                    continue;
+                }
+                let topic = if g == 0 {
+                    ALL_TOPICS
+                } else {
+                    &self.topics[g - 1]
+                };
+                rows.push(merged.row(name, &variants, topic, &self.params));
+            }
+        }
+        (rows, speakers)
     }
 }
 
-/// The label with the highest mean probability over `members`.
-fn most_probable_label(quotes: &[ScoredQuote], members: &[usize]) -> String {
-    let labels = &quotes[members[0]].probabilities;
-    let means: Vec<f64> = labels
-        .iter()
-        .map(|(l, _)| members.iter().map(|&i| quotes[i].probability(l)).sum())
-        .collect();
-    labels[crate::metrics::argmax(&means)].0.clone()
+impl Group {
+    fn add(&mut self, q: &ScoredQuote, index: usize, keep: usize) {
+        if self.n == 0 {
+            self.score_sum = Some(0.0);
+            self.probability_sums = q
+                .probabilities
+                .iter()
+                .map(|(l, _)| (l.clone(), 0.0))
+                .collect();
+            let mut stances: Vec<String> = q.probabilities.iter().map(|(l, _)| l.clone()).collect();
+            for s in SCORE_STANCES {
+                if !stances.iter().any(|l| l == s) {
+                    stances.push(s.to_string());
+                }
+            }
+            self.evidence = stances.into_iter().map(|s| (s, Vec::new())).collect();
+        }
+        self.n += 1;
+        self.score_sum = self.score_sum.zip(q.score).map(|(a, b)| a + b);
+        for (label, sum) in &mut self.probability_sums {
+            *sum += q.probability(label);
+        }
+        for (stance, list) in &mut self.evidence {
+            let probability = q.probability(stance);
+            let rank = list.partition_point(|e| stronger(e, probability, index));
+            if rank < keep {
+                list.insert(
+                    rank,
+                    Evidence {
+                        index,
+                        id: q.input.id.clone(),
+                        text: q.input.text.clone(),
+                        probability,
+                    },
+                );
+                list.truncate(keep);
+            }
+        }
+    }
+
+    fn merge(&mut self, other: &Group) {
+        if other.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = other.clone();
+            return;
+        }
+        self.n += other.n;
+        self.score_sum = self.score_sum.zip(other.score_sum).map(|(a, b)| a + b);
+        for ((_, a), (_, b)) in self
+            .probability_sums
+            .iter_mut()
+            .zip(&other.probability_sums)
+        {
+            *a += b;
+        }
+        for ((_, mine), (_, theirs)) in self.evidence.iter_mut().zip(&other.evidence) {
+            mine.extend(theirs.iter().cloned());
+            mine.sort_by(|a, b| {
+                b.probability
+                    .total_cmp(&a.probability)
+                    .then(a.index.cmp(&b.index))
+            });
+        }
+    }
+
+    fn row(
+        &self,
+        speaker: &str,
+        variants: &[String],
+        topic: &str,
+        params: &AggregateParams,
+    ) -> ExpertTopic {
+        let score = self.score_sum.map(|s| s / self.n as f64);
+        let stance = match score {
+            Some(s) if s >= params.neutral_band => "optimistic".to_string(),
+            Some(s) if s <= -params.neutral_band => "cautionary".to_string(),
+            Some(_) => "neutral".to_string(),
+            None => {
+                let sums: Vec<f64> = self.probability_sums.iter().map(|(_, p)| *p).collect();
+                self.probability_sums[crate::metrics::argmax(&sums)]
+                    .0
+                    .clone()
+            }
+        };
+        let mut evidence = self
+            .evidence
+            .iter()
+            .find(|(s, _)| *s == stance)
+            .map(|(_, list)| list.clone())
+            .unwrap_or_default();
+        evidence.truncate(params.evidence);
+        ExpertTopic {
+            speaker: speaker.to_string(),
+            variants: variants.to_vec(),
+            topic: topic.to_string(),
+            score,
+            stance,
+            n: self.n,
+            evidence,
+        }
+    }
+}
+
+/// Whether `e` ranks before a sentence at `index` with `probability`: strongest first, input
+/// order on ties, so the choice is stable.
+fn stronger(e: &Evidence, probability: f64, index: usize) -> bool {
+    e.probability > probability || (e.probability == probability && e.index < index)
 }
 
 #[cfg(test)]
@@ -203,11 +356,11 @@ mod tests {
             quote("A", [0.2, 0.6, 0.2], &[]),
         ];
         let topics = vec!["economy".to_string(), "energy".to_string()];
-        let rows = aggregate(
+        let (rows, _) = aggregate(
             &quotes,
             &topics,
             &AggregateParams::default(),
-            &SpeakerIndex::default(),
+            &Aliases::default(),
         );
         let keys: Vec<(&str, &str, usize)> = rows
             .iter()
@@ -241,9 +394,13 @@ mod tests {
             quote("Ilgar Valizade", [0.6, 0.2, 0.2], &[]),
             quote("Ilgar Velizade", [0.7, 0.1, 0.2], &[]),
         ];
-        let names = quotes.iter().filter_map(|q| q.input.speaker.as_deref());
-        let index = SpeakerIndex::build(names, &crate::aliases::Aliases::default());
-        let rows = aggregate(&quotes, &[], &AggregateParams::default(), &index);
+        let (rows, index) = aggregate(
+            &quotes,
+            &[],
+            &AggregateParams::default(),
+            &Aliases::default(),
+        );
+        assert_eq!(index.canonical("Ilgar Valizade"), "Ilgar Velizade");
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].speaker.as_str(), rows[0].n), ("Ilgar Velizade", 3));
         assert_eq!(rows[0].variants, ["Ilgar Valizade"]);
@@ -253,11 +410,11 @@ mod tests {
     fn uncertain_sentences_are_not_aggregated() {
         let mut q = quote("A", [0.4, 0.3, 0.3], &[]);
         q.stance = UNCERTAIN.into();
-        let rows = aggregate(
+        let (rows, _) = aggregate(
             &[q, quote("A", [0.8, 0.1, 0.1], &[])],
             &[],
             &AggregateParams::default(),
-            &SpeakerIndex::default(),
+            &Aliases::default(),
         );
         assert_eq!((rows[0].n, rows[0].evidence[0].index), (1, 1));
     }
@@ -266,12 +423,170 @@ mod tests {
     fn sentences_without_speaker_are_not_aggregated() {
         let mut q = quote("A", [0.3, 0.3, 0.4], &[]);
         q.input.speaker = None;
-        assert!(aggregate(
-            &[q],
-            &[],
-            &AggregateParams::default(),
-            &SpeakerIndex::default()
-        )
-        .is_empty());
+        assert!(
+            aggregate(&[q], &[], &AggregateParams::default(), &Aliases::default())
+                .0
+                .is_empty()
+        );
+    }
+
+    // The all-at-once aggregation this module had before it streamed, kept as the reference.
+    fn aggregate_all_at_once(
+        quotes: &[ScoredQuote],
+        topics: &[String],
+        params: &AggregateParams,
+        speakers: &SpeakerIndex,
+    ) -> Vec<ExpertTopic> {
+        let mut experts: Vec<(&str, Vec<usize>)> = Vec::new();
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for (i, q) in quotes
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.stance != UNCERTAIN)
+        {
+            if let Some(s) = q.input.speaker.as_deref() {
+                let name = speakers.canonical(s);
+                let at = *position.entry(name).or_insert_with(|| {
+                    experts.push((name, Vec::new()));
+                    experts.len() - 1
+                });
+                experts[at].1.push(i);
+            }
+        }
+        let mut rows = Vec::new();
+        for (speaker, mine) in experts {
+            let expert = Expert {
+                name: speaker,
+                variants: speakers.variants(speaker),
+            };
+            rows.push(reference_row(quotes, &expert, ALL_TOPICS, &mine, params));
+            for topic in topics {
+                let on_topic: Vec<usize> = mine
+                    .iter()
+                    .copied()
+                    .filter(|&i| quotes[i].topics.iter().any(|t| &t.topic == topic))
+                    .collect();
+                if !on_topic.is_empty() {
+                    rows.push(reference_row(quotes, &expert, topic, &on_topic, params));
+                }
+            }
+        }
+        rows
+    }
+
+    /// An expert's canonical name and its merged spellings.
+    struct Expert<'a> {
+        name: &'a str,
+        variants: Vec<String>,
+    }
+
+    fn reference_row(
+        quotes: &[ScoredQuote],
+        expert: &Expert,
+        topic: &str,
+        members: &[usize],
+        params: &AggregateParams,
+    ) -> ExpertTopic {
+        let n = members.len();
+        let scores: Option<Vec<f64>> = members.iter().map(|&i| quotes[i].score).collect();
+        let score = scores.map(|s| s.iter().sum::<f64>() / n as f64);
+        let stance = match score {
+            Some(s) if s >= params.neutral_band => "optimistic".to_string(),
+            Some(s) if s <= -params.neutral_band => "cautionary".to_string(),
+            Some(_) => "neutral".to_string(),
+            None => reference_most_probable(quotes, members),
+        };
+        let mut evidence: Vec<Evidence> = members
+            .iter()
+            .map(|&i| Evidence {
+                index: i,
+                id: quotes[i].input.id.clone(),
+                text: quotes[i].input.text.clone(),
+                probability: quotes[i].probability(&stance),
+            })
+            .collect();
+        // Strongest first; input order breaks ties, so the choice is stable.
+        evidence.sort_by(|a, b| {
+            b.probability
+                .total_cmp(&a.probability)
+                .then(a.index.cmp(&b.index))
+        });
+        evidence.truncate(params.evidence);
+        ExpertTopic {
+            speaker: expert.name.to_string(),
+            variants: expert.variants.clone(),
+            topic: topic.to_string(),
+            score,
+            stance,
+            n,
+            evidence,
+        }
+    }
+
+    /// The label with the highest mean probability over `members`.
+    fn reference_most_probable(quotes: &[ScoredQuote], members: &[usize]) -> String {
+        let labels = &quotes[members[0]].probabilities;
+        let means: Vec<f64> = labels
+            .iter()
+            .map(|(l, _)| members.iter().map(|&i| quotes[i].probability(l)).sum())
+            .collect();
+        labels[crate::metrics::argmax(&means)].0.clone()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn streaming_aggregation_equals_the_all_at_once_reference(
+            rows in proptest::collection::vec(
+                (0usize..6, 0.0f64..1.0, 0.0f64..1.0, proptest::bool::ANY, 0u8..4, 0usize..4),
+                0..60,
+            ),
+            evidence in 1usize..4,
+        ) {
+            let names = ["Ilgar Velizade", "Ilgar Valizade", "Anna Lee", "Omar Said", "Omar Saad", "X"];
+            let topics: Vec<String> = ["economy", "energy", "security"].map(String::from).to_vec();
+            let quotes: Vec<ScoredQuote> = rows
+                .iter()
+                .map(|&(speaker, a, b, uncertain, topic_bits, round)| {
+                    // Coarse probabilities make ties, which must break the same way.
+                    let (a, b) = ((a * 4.0).round() / 4.0, (b * 4.0).round() / 4.0 * (1.0 - a));
+                    let p = [a, b, 1.0 - a - b];
+                    let on: Vec<&str> = topics
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| topic_bits & (1 << i) != 0)
+                        .map(|(_, t)| t.as_str())
+                        .collect();
+                    let mut q = quote(names[speaker], p, &on);
+                    if uncertain {
+                        q.stance = UNCERTAIN.into();
+                    }
+                    if round == 0 {
+                        q.input.speaker = None;
+                    }
+                    q
+                })
+                .collect();
+            let params = AggregateParams { evidence, ..AggregateParams::default() };
+            let (streamed, index) = aggregate(&quotes, &topics, &params, &Aliases::default());
+            let names = quotes.iter().filter_map(|q| q.input.speaker.as_deref());
+            let reference_index = SpeakerIndex::build(names, &Aliases::default());
+            let reference = aggregate_all_at_once(&quotes, &topics, &params, &reference_index);
+            proptest::prop_assert_eq!(streamed.len(), reference.len());
+            for (s, r) in streamed.iter().zip(&reference) {
+                proptest::prop_assert_eq!(
+                    (&s.speaker, &s.variants, &s.topic, &s.stance, s.n),
+                    (&r.speaker, &r.variants, &r.topic, &r.stance, r.n)
+                );
+                let close = (s.score.unwrap() - r.score.unwrap()).abs() < 1e-9;
+                proptest::prop_assert!(close);
+                let ids = |e: &[Evidence]| e.iter().map(|e| e.index).collect::<Vec<_>>();
+                proptest::prop_assert_eq!(ids(&s.evidence), ids(&r.evidence));
+            }
+            for q in &quotes {
+                if let Some(name) = q.input.speaker.as_deref() {
+                    proptest::prop_assert_eq!(index.canonical(name), reference_index.canonical(name));
+                }
+            }
+        }
     }
 }

@@ -70,8 +70,16 @@ impl SpeakerIndex {
         for (pos, name) in names.into_iter().enumerate() {
             seen.entry(name).or_insert((0, pos)).0 += 1;
         }
-        let mut counts: Vec<(&str, usize, usize)> =
-            seen.into_iter().map(|(n, (c, p))| (n, c, p)).collect();
+        Self::from_counts(seen.into_iter().map(|(n, (c, p))| (n, c, p)), aliases)
+    }
+
+    /// Groups names given as `(name, sentences, first position)` into people: the most frequent
+    /// spelling names each person, the earliest on ties.
+    pub fn from_counts<'a>(
+        counts: impl IntoIterator<Item = (&'a str, usize, usize)>,
+        aliases: &Aliases,
+    ) -> Self {
+        let mut counts: Vec<(&str, usize, usize)> = counts.into_iter().collect();
         counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
         let mut index = SpeakerIndex::default();
         let mut clusters: HashMap<(usize, String), Vec<String>> = HashMap::new();

@@ -47,67 +47,183 @@ impl Default for ReadOptions {
 /// Reads a JSON Lines or CSV file (`.csv` extension means CSV); `-` reads standard input as
 /// JSON Lines.
 pub fn read_records(path: &Path, opts: &ReadOptions) -> Result<Vec<Record>> {
-    if path == Path::new("-") {
-        return read_jsonl(std::io::stdin().lock(), path, opts);
-    }
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let is_csv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
-        read_csv(file, path, opts)
-    } else {
-        read_jsonl(BufReader::new(file), path, opts)
-    }
+    RecordReader::open(path)?.read_all(opts)
 }
 
 /// Reads JSON Lines from any reader; `path` is used in error messages only.
-pub fn read_jsonl(reader: impl BufRead, path: &Path, opts: &ReadOptions) -> Result<Vec<Record>> {
-    let mut out = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line_no = i + 1;
-        let line = line.map_err(|e| bad(path, line_no, format!("cannot read line: {e}")))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: Value = serde_json::from_str(&line)
-            .map_err(|e| bad(path, line_no, format!("malformed JSON: {e}")))?;
-        let Value::Object(fields) = value else {
-            return Err(bad(path, line_no, "expected a JSON object".into()));
-        };
-        out.push(to_record(fields, path, line_no, opts)?);
-    }
-    Ok(out)
+pub fn read_jsonl(
+    reader: impl BufRead + Send,
+    path: &Path,
+    opts: &ReadOptions,
+) -> Result<Vec<Record>> {
+    RecordReader::jsonl(Box::new(reader), path).read_all(opts)
 }
 
 /// Reads CSV with a header row; a `topics` column holds topics separated by `;`, `|` or `,`.
-pub fn read_csv(reader: impl Read, path: &Path, opts: &ReadOptions) -> Result<Vec<Record>> {
-    let mut csv = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(reader);
-    let headers = csv
-        .headers()
-        .map_err(|e| bad(path, 1, format!("cannot read CSV header: {e}")))?
-        .clone();
-    let mut out = Vec::new();
-    for row in csv.records() {
-        let row = row.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
-            bad(path, line, format!("malformed CSV: {e}"))
-        })?;
-        let line = row.position().map_or(0, |p| p.line() as usize);
-        let mut fields = Map::new();
-        for (name, value) in headers.iter().zip(row.iter()) {
-            let value = if name == "topics" {
-                Value::Array(split_topics(value).map(Value::from).collect())
-            } else {
-                Value::String(value.to_string())
-            };
-            fields.insert(name.to_string(), value);
+pub fn read_csv(reader: impl Read + Send, path: &Path, opts: &ReadOptions) -> Result<Vec<Record>> {
+    RecordReader::csv(Box::new(reader), path)?.read_all(opts)
+}
+
+/// A record not parsed yet: a JSON line (parsing is left to the caller, so that it can happen
+/// in parallel) or an already split CSV row.
+#[derive(Debug, Clone)]
+pub enum RawRecord {
+    Json {
+        line: usize,
+        text: String,
+    },
+    Csv {
+        line: usize,
+        fields: Map<String, Value>,
+    },
+}
+
+impl RawRecord {
+    /// The record; `None` for a blank line.
+    pub fn parse(self, path: &Path, opts: &ReadOptions) -> Result<Option<Record>> {
+        match self {
+            RawRecord::Json { line, text } => {
+                if text.trim().is_empty() {
+                    return Ok(None);
+                }
+                let value: Value = serde_json::from_str(&text)
+                    .map_err(|e| bad(path, line, format!("malformed JSON: {e}")))?;
+                let Value::Object(fields) = value else {
+                    return Err(bad(path, line, "expected a JSON object".into()));
+                };
+                to_record(fields, path, line, opts).map(Some)
+            }
+            RawRecord::Csv { line, fields } => to_record(fields, path, line, opts).map(Some),
         }
-        out.push(to_record(fields, path, line, opts)?);
     }
-    Ok(out)
+
+    /// The line the record starts on.
+    pub fn line(&self) -> usize {
+        match self {
+            RawRecord::Json { line, .. } | RawRecord::Csv { line, .. } => *line,
+        }
+    }
+}
+
+/// Reads records one at a time, so that a file of any size is read in bounded memory.
+pub struct RecordReader<'a> {
+    path: PathBuf,
+    source: Source<'a>,
+}
+
+enum Source<'a> {
+    Jsonl {
+        reader: Box<dyn BufRead + Send + 'a>,
+        line: usize,
+    },
+    Csv {
+        reader: Box<csv::Reader<Box<dyn Read + Send + 'a>>>,
+        headers: csv::StringRecord,
+    },
+}
+
+impl RecordReader<'static> {
+    /// Opens a JSON Lines or CSV file (`.csv` extension means CSV); `-` reads standard input as
+    /// JSON Lines.
+    pub fn open(path: &Path) -> Result<Self> {
+        if path == Path::new("-") {
+            return Ok(Self::jsonl(
+                Box::new(BufReader::new(std::io::stdin())),
+                path,
+            ));
+        }
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let is_csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if is_csv {
+            Self::csv(Box::new(file), path)
+        } else {
+            Ok(Self::jsonl(
+                Box::new(BufReader::with_capacity(1 << 16, file)),
+                path,
+            ))
+        }
+    }
+}
+
+impl<'a> RecordReader<'a> {
+    fn csv(file: Box<dyn Read + Send + 'a>, path: &Path) -> Result<Self> {
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+        let headers = reader
+            .headers()
+            .map_err(|e| bad(path, 1, format!("cannot read CSV header: {e}")))?
+            .clone();
+        Ok(RecordReader {
+            path: path.to_path_buf(),
+            source: Source::Csv {
+                reader: Box::new(reader),
+                headers,
+            },
+        })
+    }
+
+    fn jsonl(reader: Box<dyn BufRead + Send + 'a>, path: &Path) -> Self {
+        RecordReader {
+            path: path.to_path_buf(),
+            source: Source::Jsonl { reader, line: 0 },
+        }
+    }
+
+    /// Every record, parsed.
+    pub fn read_all(mut self, opts: &ReadOptions) -> Result<Vec<Record>> {
+        let path = self.path.clone();
+        let mut out = Vec::new();
+        while let Some(raw) = self.next_raw()? {
+            out.extend(raw.parse(&path, opts)?);
+        }
+        Ok(out)
+    }
+
+    /// The next record, unparsed; `None` at the end.
+    pub fn next_raw(&mut self) -> Result<Option<RawRecord>> {
+        let path = &self.path;
+        match &mut self.source {
+            Source::Jsonl { reader, line } => {
+                *line += 1;
+                let mut text = String::new();
+                match reader.read_line(&mut text) {
+                    Ok(0) => Ok(None),
+                    Ok(_) => {
+                        if text.ends_with('\n') {
+                            text.pop();
+                            if text.ends_with('\r') {
+                                text.pop();
+                            }
+                        }
+                        Ok(Some(RawRecord::Json { line: *line, text }))
+                    }
+                    Err(e) => Err(bad(path, *line, format!("cannot read line: {e}"))),
+                }
+            }
+            Source::Csv { reader, headers } => {
+                let mut row = csv::StringRecord::new();
+                let more = reader.read_record(&mut row).map_err(|e| {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    bad(path, line, format!("malformed CSV: {e}"))
+                })?;
+                if !more {
+                    return Ok(None);
+                }
+                let line = row.position().map_or(0, |p| p.line() as usize);
+                let mut fields = Map::new();
+                for (name, value) in headers.iter().zip(row.iter()) {
+                    let value = if name == "topics" {
+                        Value::Array(split_topics(value).map(Value::from).collect())
+                    } else {
+                        Value::String(value.to_string())
+                    };
+                    fields.insert(name.to_string(), value);
+                }
+                Ok(Some(RawRecord::Csv { line, fields }))
+            }
+        }
+    }
 }
 
 fn split_topics(cell: &str) -> impl Iterator<Item = &str> {

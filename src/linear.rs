@@ -1,15 +1,61 @@
-//! Linear classifiers fitted with linfa's multinomial logistic regression (L-BFGS), then kept as
-//! plain weight tables so that prediction is a sparse dot product: no dense matrix, no linfa at
-//! prediction time. The same fit serves the stance classifier (k labels) and each topic (2 labels).
+//! Linear classifiers fitted with linfa, then kept as plain weight tables so that prediction is a
+//! sparse dot product: no dense matrix, no linfa at prediction time. Three algorithms ([`Algo`]):
+//! multinomial logistic regression (L-BFGS, the default), one-vs-rest logistic regression, and
+//! multinomial naive Bayes (linfa-bayes). All three are linear in the features, so explanations
+//! and calibration work the same way for each. The same fit serves the stance classifier
+//! (k labels) and each topic (2 labels).
 
 use crate::error::{Error, Result};
 use crate::features::SparseVec;
 use linfa::prelude::*;
+use linfa::traits::FitWith;
+use linfa_bayes::{MultinomialNb, NaiveBayes};
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-/// Settings of the logistic regression.
+/// The learning algorithm.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Algo {
+    /// linfa-logistic's multinomial logistic regression; class scores are its logits.
+    #[default]
+    Logistic,
+    /// One 2-class logistic regression per label against all others; class scores are the
+    /// log-odds of each, and probabilities their softmax.
+    Ovr,
+    /// linfa-bayes' multinomial naive Bayes on the (non-negative) features, with `alpha` as its
+    /// additive smoothing; class scores are the joint log-likelihoods.
+    Nb,
+}
+
+impl std::str::FromStr for Algo {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "logistic" => Ok(Algo::Logistic),
+            "ovr" => Ok(Algo::Ovr),
+            "nb" => Ok(Algo::Nb),
+            _ => Err(Error::InvalidParam {
+                name: "algo",
+                value: s.into(),
+                reason: "must be logistic, ovr or nb",
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for Algo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Algo::Logistic => "logistic",
+            Algo::Ovr => "ovr",
+            Algo::Nb => "nb",
+        })
+    }
+}
+
+/// Settings of the linear classifier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticParams {
     /// L2 penalty on the weights (linfa's `alpha`); default 0.3 (chosen by 5-fold
@@ -21,6 +67,9 @@ pub struct LogisticParams {
     /// sentence of a class is repeated round(n_largest / n_class) times); default false.
     #[serde(default)]
     pub balanced: bool,
+    /// The algorithm; default multinomial logistic regression.
+    #[serde(default)]
+    pub algo: Algo,
 }
 
 impl Default for LogisticParams {
@@ -29,6 +78,7 @@ impl Default for LogisticParams {
             alpha: 0.3,
             max_iterations: 200,
             balanced: false,
+            algo: Algo::Logistic,
         }
     }
 }
@@ -69,7 +119,31 @@ impl LogisticParams {
         } else {
             (x.iter().collect(), y.to_vec())
         };
-        let dataset = Dataset::new(dense_rows(&rows, n_features), Array1::from(y));
+        match self.algo {
+            Algo::Logistic => self.fit_multinomial(dense_rows(&rows, n_features), y, n_classes),
+            Algo::Ovr => {
+                let dense = dense_rows(&rows, n_features);
+                let (mut weights, mut bias) = (Vec::new(), Vec::new());
+                for c in 0..n_classes {
+                    let ys: Vec<usize> = y.iter().map(|&l| usize::from(l == c)).collect();
+                    let pair = self.fit_multinomial(dense.clone(), ys, 2)?;
+                    let (rest, mine) = (&pair.weights[0], &pair.weights[1]);
+                    weights.push(mine.iter().zip(rest).map(|(a, b)| a - b).collect());
+                    bias.push(pair.bias[1] - pair.bias[0]);
+                }
+                Ok(LinearModel { weights, bias })
+            }
+            Algo::Nb => self.fit_naive_bayes(&rows, &y, n_classes, n_features),
+        }
+    }
+
+    fn fit_multinomial(
+        &self,
+        dense: Array2<f32>,
+        y: Vec<usize>,
+        n_classes: usize,
+    ) -> Result<LinearModel> {
+        let dataset = Dataset::new(dense, Array1::from(y));
         let fitted = MultiLogisticRegression::default()
             .alpha(self.alpha as f32)
             .max_iterations(self.max_iterations)
@@ -80,6 +154,88 @@ impl LogisticParams {
         let bias = fitted.intercept().to_vec();
         Ok(LinearModel { weights, bias })
     }
+
+    /// Multinomial naive Bayes, fitted in mini-batches of [`NB_BATCH`] rows with linfa-bayes'
+    /// incremental `fit_with`, so that only one batch is ever dense: memory does not grow with
+    /// the number of sentences. Its scores are linear, `ln P(c) + x . ln theta_c`; the weights
+    /// are read back through the public `joint_log_likelihood`: at the zero vector it gives the
+    /// log prior, at each unit vector the prior plus that feature's log probability.
+    fn fit_naive_bayes(
+        &self,
+        rows: &[&SparseVec],
+        y: &[usize],
+        n_classes: usize,
+        n_features: usize,
+    ) -> Result<LinearModel> {
+        let params = MultinomialNb::params()
+            .alpha(self.alpha as f32)
+            .check()
+            .map_err(|e| Error::Classifier(e.to_string()))?;
+        let mut fitted = None;
+        for (chunk, labels) in rows.chunks(NB_BATCH).zip(y.chunks(NB_BATCH)) {
+            let batch = Dataset::new(dense_rows(chunk, n_features), Array1::from(labels.to_vec()));
+            fitted = Some(
+                quietly(|| params.fit_with(fitted.take(), &batch))
+                    .map_err(|e| Error::Classifier(e.to_string()))?,
+            );
+        }
+        let fitted = fitted.ok_or_else(|| Error::BadTrainingData("no rows to fit".into()))?;
+        let zero = Array2::<f32>::zeros((1, n_features));
+        let prior = fitted.joint_log_likelihood(zero.view());
+        let bias: Vec<f32> = (0..n_classes).map(|c| prior[&c][0]).collect();
+        let mut weights = vec![Vec::with_capacity(n_features); n_classes];
+        const CHUNK: usize = 512;
+        for start in (0..n_features).step_by(CHUNK) {
+            let rows = CHUNK.min(n_features - start);
+            let mut unit = Array2::<f32>::zeros((rows, n_features));
+            (0..rows).for_each(|i| unit[[i, start + i]] = 1.0);
+            let jll = fitted.joint_log_likelihood(unit.view());
+            for (c, w) in weights.iter_mut().enumerate() {
+                w.extend(jll[&c].iter().map(|v| v - bias[c]));
+            }
+        }
+        Ok(LinearModel { weights, bias })
+    }
+}
+
+/// Rows per mini-batch of naive Bayes training: 4,096 rows of 5,000 features are 80 MB dense.
+const NB_BATCH: usize = 4096;
+
+/// Runs `f` with standard error pointed at /dev/null: linfa-bayes 0.8.1 prints a `dbg!` dump of
+/// every class while fitting. Standard error is restored when `f` returns or panics.
+#[cfg(unix)]
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    struct Restore(libc::c_int);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            // SAFETY: self.0 is a descriptor we duplicated from 2 and own; dup2 onto 2 and close
+            // are plain system calls on valid descriptors.
+            unsafe {
+                libc::dup2(self.0, 2);
+                libc::close(self.0);
+            }
+        }
+    }
+    let _ = std::io::stderr().flush();
+    let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
+        return f();
+    };
+    // SAFETY: dup of fd 2, which the process always has open (or -1 on failure, handled).
+    let saved = unsafe { libc::dup(2) };
+    if saved < 0 {
+        return f();
+    }
+    let _restore = Restore(saved);
+    // SAFETY: both descriptors are open; fd 2 now refers to /dev/null until `_restore` drops.
+    unsafe { libc::dup2(null.as_raw_fd(), 2) };
+    f()
+}
+
+#[cfg(not(unix))]
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    f()
 }
 
 /// Repeats each row of class c round(n_largest / n_c) times, in order.
@@ -291,5 +447,89 @@ mod tests {
         let p = softmax(vec![1000.0, 1000.0, -5.0]);
         assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert!((p[0] - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn naive_bayes_weights_match_linfa_bayes() {
+        let (x, y) = toy();
+        let params = LogisticParams {
+            algo: Algo::Nb,
+            alpha: 0.5,
+            ..LogisticParams::default()
+        };
+        let model = params.fit(&x, &y, 3, 3).unwrap();
+        let dense = dense_rows(&x.iter().collect::<Vec<_>>(), 3);
+        let linfa_model = quietly(|| {
+            MultinomialNb::params()
+                .alpha(0.5)
+                .fit(&Dataset::new(dense.clone(), Array1::from(y.clone())))
+                .unwrap()
+        });
+        let jll = linfa_model.joint_log_likelihood(dense.view());
+        for (i, r) in x.iter().enumerate() {
+            let scores = model.scores(r);
+            for c in 0..3 {
+                assert!((scores[c] - f64::from(jll[&c][i])).abs() < 1e-4, "row {i}");
+            }
+        }
+        // By hand: class 0's smoothed feature totals are 1.9+0.5, 0+0.5, 0.1+0.5 over 2.0+1.5.
+        let expected = (2.4f64 / 3.5).ln();
+        assert!((f64::from(model.weight(0, 0)) - expected).abs() < 1e-5);
+        assert!((f64::from(model.bias(0)) - (1.0f64 / 3.0).ln()).abs() < 1e-6);
+    }
+
+    #[test]
+    fn one_vs_rest_scores_are_the_log_odds_of_each_binary_model() {
+        let (x, y) = toy();
+        let params = LogisticParams {
+            algo: Algo::Ovr,
+            ..LogisticParams::default()
+        };
+        let model = params.fit(&x, &y, 3, 3).unwrap();
+        let binary = LogisticParams::default();
+        for c in 0..3 {
+            let ys: Vec<usize> = y.iter().map(|&l| usize::from(l == c)).collect();
+            let pair = binary.fit(&x, &ys, 2, 3).unwrap();
+            for r in &x {
+                let p = pair.probabilities(r);
+                let log_odds = (p[1] / p[0]).ln();
+                assert!((model.scores(r)[c] - log_odds).abs() < 1e-4, "class {c}");
+            }
+        }
+        let predicted: Vec<usize> = x
+            .iter()
+            .map(|r| crate::metrics::argmax(&model.probabilities(r)))
+            .collect();
+        assert_eq!(predicted, y);
+    }
+
+    #[test]
+    fn naive_bayes_in_mini_batches_equals_one_fit() {
+        // More rows than one mini-batch, rows of all three classes in every batch.
+        let (base, labels) = toy();
+        let n = NB_BATCH + NB_BATCH / 2;
+        let x: Vec<SparseVec> = (0..n).map(|i| base[i % 6].clone()).collect();
+        let y: Vec<usize> = (0..n).map(|i| labels[i % 6]).collect();
+        let params = LogisticParams {
+            algo: Algo::Nb,
+            alpha: 0.5,
+            ..LogisticParams::default()
+        };
+        let batched = params.fit(&x, &y, 3, 3).unwrap();
+        let dense = dense_rows(&x.iter().collect::<Vec<_>>(), 3);
+        let whole = quietly(|| {
+            MultinomialNb::params()
+                .alpha(0.5)
+                .fit(&Dataset::new(dense, Array1::from(y.clone())))
+                .unwrap()
+        });
+        let probe = dense_rows(&base.iter().collect::<Vec<_>>(), 3);
+        let jll = whole.joint_log_likelihood(probe.view());
+        for (i, r) in base.iter().enumerate() {
+            for c in 0..3 {
+                let got = batched.scores(r)[c];
+                assert!((got - f64::from(jll[&c][i])).abs() < 1e-3, "{got} row {i}");
+            }
+        }
     }
 }

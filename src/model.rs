@@ -150,8 +150,13 @@ impl StanceModel {
     }
 
     /// Features of one sentence.
+    pub fn tokenizer(&self) -> &WordTokenizer {
+        &self.tokenizer
+    }
+
+    /// The sparse feature vector of a sentence.
     pub fn featurize(&self, text: &str) -> Result<SparseVec> {
-        Ok(self.features.transform(&self.tokenizer.ids(text)?, text))
+        Ok(self.features.transform(&self.tokenizer.tokens(text)?, text))
     }
 
     /// Stance and topics of one sentence.

@@ -2,14 +2,16 @@
 //! through the model, and each comes out with its stance, the probability of every label, its
 //! polarity score and its topics, keeping the input's id, speaker and other fields.
 
-use crate::data::Record;
+use crate::data::{RawRecord, ReadOptions, Record};
 use crate::error::Result;
 use crate::explain::Explanation;
 use crate::extract::{extract, QuoteKind};
 use crate::model::StanceModel;
 use crate::topics::TopicHit;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::ops::Range;
+use std::path::Path;
 
 /// One sentence to score.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,33 +121,94 @@ pub fn score_all(
     inputs: Vec<QuoteInput>,
     options: &ScoreOptions,
 ) -> Result<Vec<ScoredQuote>> {
-    let explain = options.explain;
     inputs
         .into_iter()
-        .map(|input| {
-            let (p, explanation) = if explain {
-                let (p, e) = model.explain(&input.text)?;
-                (p, Some(e))
-            } else {
-                (model.predict(&input.text)?, None)
-            };
-            Ok(ScoredQuote {
-                explanation,
-                stance: if p.probabilities[p.label] < options.min_confidence {
-                    UNCERTAIN.to_string()
-                } else {
-                    model.label(p.label).to_string()
-                },
-                score: model.polarity(&p.probabilities),
-                probabilities: model
-                    .labels()
-                    .iter()
-                    .cloned()
-                    .zip(p.probabilities)
-                    .collect(),
-                topics: p.topics,
-                input,
-            })
-        })
+        .map(|input| score_one(model, input, options))
         .collect()
+}
+
+/// Scores one sentence.
+pub fn score_one(
+    model: &StanceModel,
+    input: QuoteInput,
+    options: &ScoreOptions,
+) -> Result<ScoredQuote> {
+    let (p, explanation) = if options.explain {
+        let (p, e) = model.explain(&input.text)?;
+        (p, Some(e))
+    } else {
+        (model.predict(&input.text)?, None)
+    };
+    Ok(ScoredQuote {
+        explanation,
+        stance: if p.probabilities[p.label] < options.min_confidence {
+            UNCERTAIN.to_string()
+        } else {
+            model.label(p.label).to_string()
+        },
+        score: model.polarity(&p.probabilities),
+        probabilities: model
+            .labels()
+            .iter()
+            .cloned()
+            .zip(p.probabilities)
+            .collect(),
+        topics: p.topics,
+        input,
+    })
+}
+
+/// One unit of input for [`Scorer::score_batch`].
+#[derive(Debug, Clone)]
+pub enum Work {
+    /// An article, named `name` in the output.
+    Article { name: String, text: String },
+    /// A quote record, parsed by the worker that scores it.
+    Record(RawRecord),
+}
+
+/// Scores batches of [`Work`] in parallel (on the current rayon pool), results in input order.
+/// Scores do not depend on the number of threads or the batch size: every sentence is scored on
+/// its own.
+pub struct Scorer<'a> {
+    pub model: &'a StanceModel,
+    pub options: &'a ScoreOptions,
+    /// How quote records are read, and the file they come from (named in errors).
+    pub read: &'a ReadOptions,
+    pub path: &'a Path,
+}
+
+impl Scorer<'_> {
+    /// The sentences of one unit of work.
+    pub fn inputs(&self, work: Work) -> Result<Vec<QuoteInput>> {
+        Ok(match work {
+            Work::Article { name, text } => QuoteInput::from_article(&name, &text),
+            Work::Record(raw) => match raw.parse(self.path, self.read)? {
+                Some(record) => vec![QuoteInput::from_record(record, &self.read.text_field)],
+                None => Vec::new(),
+            },
+        })
+    }
+
+    /// Scores every unit of `batch` and renders each scored sentence with `render` (for
+    /// example into its output line), in parallel; one result per unit, in order.
+    pub fn score_batch<T: Send>(
+        &self,
+        batch: Vec<Work>,
+        render: impl Fn(&ScoredQuote) -> T + Sync,
+    ) -> Vec<Result<Vec<(ScoredQuote, T)>>> {
+        batch
+            .into_par_iter()
+            .map(|work| {
+                self.inputs(work)?
+                    .into_iter()
+                    .map(|input| {
+                        let q = score_one(self.model, input, self.options)?;
+                        let rendered = render(&q);
+                        Ok((q, rendered))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
 }

@@ -6,7 +6,7 @@
 use crate::error::Result;
 use crate::features::SparseVec;
 use crate::lexicon::{Lexicon, LexiconWords};
-use crate::linear::{LinearModel, LogisticParams};
+use crate::linear::{Algo, LinearModel, LogisticParams};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -65,6 +65,15 @@ impl TopicParams {
         logistic: &LogisticParams,
         lexicon: Lexicon,
     ) -> Result<TopicTagger> {
+        // Topic models are logistic (their threshold is set for its probabilities), except under
+        // naive Bayes, which is chosen to train in bounded memory.
+        let logistic = LogisticParams {
+            algo: match logistic.algo {
+                Algo::Nb => Algo::Nb,
+                _ => Algo::Logistic,
+            },
+            ..logistic.clone()
+        };
         let mut models = BTreeMap::new();
         for topic in topics {
             let (rows, ys): (Vec<SparseVec>, Vec<usize>) = x
@@ -117,12 +126,12 @@ impl TopicTagger {
 
     /// Topics of one sentence, in the tagger's topic order.
     pub fn tag(&self, x: &SparseVec, text: &str) -> Vec<TopicHit> {
-        let words = LexiconWords::new(text);
+        let mut found = self.lexicon.matches_all(&LexiconWords::new(text));
         self.topics
             .iter()
             .filter_map(|topic| {
                 let probability = self.models.get(topic).map(|m| m.probabilities(x)[1]);
-                let keywords = self.lexicon.matches_words(topic, &words);
+                let keywords = found.remove(topic.as_str()).unwrap_or_default();
                 let given = match probability {
                     Some(p) => {
                         p >= self.params.threshold

@@ -145,9 +145,10 @@ impl ValidTrainParams {
         let tokenizer = WordTokenizer::train(&texts, self.min_token_frequency)?;
         let docs = texts
             .iter()
-            .map(|t| tokenizer.ids(t))
+            .map(|t| tokenizer.tokens(t))
             .collect::<Result<Vec<_>>>()?;
-        let features = self.features.fit(&docs, &tokenizer)?;
+        let y = label_indices(examples, &labels);
+        let features = self.features.fit(&docs, &y, &tokenizer)?;
         if features.is_empty() {
             return Err(Error::BadTrainingData(
                 "no n-gram passes the minimum document frequency; add data or lower --min-df"
@@ -159,7 +160,6 @@ impl ValidTrainParams {
             .zip(&texts)
             .map(|(d, t)| features.transform(d, t))
             .collect();
-        let y = label_indices(examples, &labels);
         let stance = self.logistic.fit(&x, &y, labels.len(), features.len())?;
         let topics = topic_order(examples, lexicon.topics());
         let topic_labels: Vec<Option<Vec<String>>> =

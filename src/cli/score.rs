@@ -2,15 +2,19 @@
 //! them per expert and topic with the strongest evidence.
 
 use super::{article_paths, load_model, read_article, resolve_format, FormatArg, Outcome};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args;
-use stance::aggregate::{aggregate, AggregateParams};
-use stance::aliases::{Aliases, SpeakerIndex};
-use stance::data::{read_records, ReadOptions};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use stance::aggregate::{AggregateParams, Aggregator, ExpertTopic};
+use stance::aliases::Aliases;
+use stance::data::{ReadOptions, RecordReader};
 use stance::model::StanceModel;
-use stance::output::{write_scores, Format, ScoreReport};
-use stance::score::{score_all, QuoteInput, ScoreOptions};
+use stance::output::{csv, jsonl, write_scores, Format, ScoreReport};
+use stance::score::{ScoreOptions, ScoredQuote, Scorer, Work};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// Score what experts said: per sentence and per (expert, topic), with evidence.
 #[derive(Debug, Args)]
@@ -48,43 +52,37 @@ pub struct ScoreArgs {
     /// In the table, list every sentence as well as the experts.
     #[arg(long)]
     sentences: bool,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Quote records read, scored and written at a time (articles: a 32nd as many, at least one
+    /// per thread); memory is bounded by it. Results do not depend on it.
+    #[arg(long, default_value_t = 4096)]
+    batch_size: usize,
 }
 
 /// Resolved, checked settings of a scoring run.
 struct ScoreConfig {
     model: StanceModel,
-    inputs: Vec<QuoteInput>,
+    inputs: Inputs,
     format: Format,
     aggregate: AggregateParams,
     aliases: Aliases,
     sentences: bool,
     options: ScoreOptions,
+    read: ReadOptions,
+    threads: usize,
+    batch: usize,
+}
+
+/// Where the sentences come from.
+enum Inputs {
+    Quotes(PathBuf),
+    Articles(Vec<PathBuf>),
 }
 
 impl ScoreConfig {
     fn from_args(args: ScoreArgs) -> Result<Self> {
-        let model = load_model(args.model.as_deref())?;
-        let inputs = match &args.quotes {
-            Some(path) => {
-                let opts = ReadOptions {
-                    text_field: args.text_field.clone(),
-                    label_field: None,
-                };
-                let records = read_records(path, &opts)?;
-                records
-                    .into_iter()
-                    .map(|r| QuoteInput::from_record(r, &args.text_field))
-                    .collect()
-            }
-            None => {
-                let mut inputs = Vec::new();
-                for path in article_paths(&args.inputs)? {
-                    let text = read_article(&path)?;
-                    inputs.extend(QuoteInput::from_article(&path.display().to_string(), &text));
-                }
-                inputs
-            }
-        };
         if !(0.0..=1.0).contains(&args.min_confidence) {
             bail!(
                 "--min-confidence {} must lie between 0 and 1",
@@ -94,6 +92,14 @@ impl ScoreConfig {
         if args.evidence > 100 {
             bail!("--evidence {} is too many; use at most 100", args.evidence);
         }
+        if args.batch_size == 0 {
+            bail!("--batch-size must be at least 1");
+        }
+        let inputs = match args.quotes {
+            Some(path) => Inputs::Quotes(path),
+            None => Inputs::Articles(article_paths(&args.inputs)?),
+        };
+        let model = load_model(args.model.as_deref())?;
         Ok(ScoreConfig {
             model,
             inputs,
@@ -111,32 +117,238 @@ impl ScoreConfig {
                 explain: args.explain,
                 min_confidence: args.min_confidence,
             },
+            read: ReadOptions {
+                text_field: args.text_field,
+                label_field: None,
+            },
+            threads: args.threads,
+            batch: args.batch_size,
         })
     }
 }
 
+/// Reads the input in batches of bounded size.
+enum Batches {
+    Quotes(RecordReader<'static>),
+    Articles(std::vec::IntoIter<PathBuf>),
+}
+
+impl Batches {
+    fn next_batch(&mut self, size: usize, threads: usize) -> Result<Vec<Work>> {
+        let mut batch = Vec::new();
+        match self {
+            Batches::Quotes(reader) => {
+                while batch.len() < size {
+                    match reader.next_raw()? {
+                        Some(raw) => batch.push(Work::Record(raw)),
+                        None => break,
+                    }
+                }
+            }
+            Batches::Articles(paths) => {
+                // Articles are larger than quotes: a batch holds fewer, but at least one a core.
+                let articles = (size / 32).max(threads);
+                for path in paths.by_ref().take(articles) {
+                    let text = read_article(&path)?;
+                    let name = path.display().to_string();
+                    batch.push(Work::Article { name, text });
+                }
+            }
+        }
+        Ok(batch)
+    }
+}
+
+/// Where scored sentences go: JSON Lines and CSV are written as they come; the table needs
+/// every sentence for its column widths, so it keeps them.
+enum Sink<'a> {
+    Stream(Box<dyn Write + 'a>),
+    Table(Vec<ScoredQuote>),
+}
+
 pub fn run(args: ScoreArgs) -> Result<Outcome> {
     let config = ScoreConfig::from_args(args)?;
-    let found = !config.inputs.is_empty();
-    let quotes = score_all(&config.model, config.inputs, &config.options)?;
-    let names = quotes.iter().filter_map(|q| q.input.speaker.as_deref());
-    let speakers = SpeakerIndex::build(names, &config.aliases);
-    let experts = aggregate(&quotes, config.model.topics(), &config.aggregate, &speakers);
-    let report = ScoreReport {
-        labels: config.model.labels(),
-        quotes: &quotes,
-        experts: &experts,
-        speakers: &speakers,
-        sentences: config.sentences,
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    let stdout = std::io::stdout().lock();
+    let mut sink = match config.format {
+        Format::Table => Sink::Table(Vec::new()),
+        _ => Sink::Stream(Box::new(BufWriter::with_capacity(1 << 16, stdout))),
     };
-    let mut out = std::io::stdout().lock();
-    write_scores(&mut out, config.format, &report)?;
-    if !found {
-        eprintln!("stance: nothing to score: no sentence attributed to a named person was found");
+    let result = score_into(&config, &pool, &mut sink);
+    // Whatever was scored before an error is written out before the error is reported.
+    let flushed = match &mut sink {
+        Sink::Stream(out) => out.flush(),
+        Sink::Table(_) => Ok(()),
+    };
+    let experts = result?;
+    flushed?;
+    if let Sink::Table(quotes) = &sink {
+        let report = ScoreReport {
+            labels: config.model.labels(),
+            quotes,
+            experts: &experts.rows,
+            sentences: config.sentences,
+        };
+        write_scores(&mut std::io::stdout().lock(), Format::Table, &report)?;
     }
-    Ok(if found {
-        Outcome::Done
-    } else {
-        Outcome::FellShort
-    })
+    if experts.sentences == 0 {
+        eprintln!("stance: nothing to score: no sentence attributed to a named person was found");
+        return Ok(Outcome::FellShort);
+    }
+    Ok(Outcome::Done)
+}
+
+/// The aggregates of a run and the number of sentences scored.
+struct Finished {
+    rows: Vec<ExpertTopic>,
+    sentences: usize,
+}
+
+/// Reads, scores and writes batch after batch; returns the aggregates once the input ends.
+fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -> Result<Finished> {
+    let labels = config.model.labels();
+    let (mut batches, path) = match &config.inputs {
+        Inputs::Quotes(path) => (Batches::Quotes(RecordReader::open(path)?), path.clone()),
+        Inputs::Articles(paths) => (
+            Batches::Articles(paths.clone().into_iter()),
+            PathBuf::from("-"),
+        ),
+    };
+    let scorer = Scorer {
+        model: &config.model,
+        options: &config.options,
+        read: &config.read,
+        path: &path,
+    };
+    let format = config.format;
+    let render = |q: &ScoredQuote| -> Vec<u8> {
+        let mut line = Vec::new();
+        let written = match format {
+            Format::Jsonl => jsonl::write_quote(&mut line, q),
+            Format::Csv => csv::write_quote(&mut line, q, labels),
+            Format::Table => Ok(()),
+        };
+        // Writing into memory cannot fail; an error here would be a serializer bug.
+        written.map(|()| line).unwrap_or_default()
+    };
+    if let (Format::Csv, Sink::Stream(out)) = (format, &mut *sink) {
+        let mut header = Vec::new();
+        csv::write_header(&mut header, labels)?;
+        out.write_all(&header)?;
+    }
+    let progress = Progress::new(match &config.inputs {
+        Inputs::Articles(paths) if paths.len() > 1 => Some(paths.len() as u64),
+        _ => None,
+    });
+    let mut aggregator = Aggregator::new(config.model.topics(), config.aggregate.clone());
+    let mut sentences = 0;
+    let threads = pool.current_num_threads();
+    // Three stages overlap: a thread reads batch n+2, the pool scores and renders batch n+1,
+    // and this thread aggregates and writes batch n. The channels hold two batches each, so
+    // memory stays bounded; results arrive in input order.
+    std::thread::scope(|scope| -> Result<()> {
+        let (work_tx, work_rx) = mpsc::sync_channel::<Result<Vec<Work>>>(2);
+        let (done_tx, done_rx) = mpsc::sync_channel(2);
+        scope.spawn(move || loop {
+            let batch = batches.next_batch(config.batch, threads);
+            let last = !matches!(&batch, Ok(b) if !b.is_empty());
+            if work_tx.send(batch).is_err() || last {
+                break;
+            }
+        });
+        let scorer = &scorer;
+        scope.spawn(move || {
+            for batch in work_rx {
+                let scored = batch.map(|batch| {
+                    let units = batch.len() as u64;
+                    (units, pool.install(|| scorer.score_batch(batch, render)))
+                });
+                if done_tx.send(scored).is_err() {
+                    break;
+                }
+            }
+        });
+        for scored in done_rx {
+            let (units, results) = scored?;
+            for result in results {
+                for (q, line) in result? {
+                    aggregator.add(&q);
+                    sentences += 1;
+                    match sink {
+                        Sink::Stream(out) => out.write_all(&line)?,
+                        Sink::Table(quotes) => quotes.push(q),
+                    }
+                }
+            }
+            progress.advance(units, sentences);
+        }
+        Ok(())
+    })?;
+    progress.finish();
+    let (rows, _) = aggregator.finish(&config.aliases);
+    if let Sink::Stream(out) = sink {
+        let mut tail = Vec::new();
+        match format {
+            Format::Csv => csv::write_experts(&mut tail, &rows, labels)?,
+            _ => jsonl::write_experts(&mut tail, &rows)?,
+        }
+        out.write_all(&tail)?;
+    }
+    Ok(Finished { rows, sentences })
+}
+
+/// A progress bar on standard error, drawn only when it is a terminal and the run has lasted a
+/// second: articles against their total, or a count of sentences.
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    shown: std::cell::Cell<bool>,
+    by_articles: bool,
+}
+
+impl Progress {
+    fn new(articles: Option<u64>) -> Self {
+        let bar = match articles {
+            Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::hidden())
+                .with_style(
+                    ProgressStyle::with_template(
+                        "{bar:30} {pos}/{len} articles, {msg} sentences [{elapsed}, {eta} left]",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ),
+            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()).with_style(
+                ProgressStyle::with_template("{spinner} {msg} sentences scored [{elapsed}]")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ),
+        };
+        Progress {
+            bar,
+            started: Instant::now(),
+            shown: std::cell::Cell::new(false),
+            by_articles: articles.is_some(),
+        }
+    }
+
+    fn advance(&self, units: u64, sentences: usize) {
+        if self.by_articles {
+            self.bar.inc(units);
+        } else {
+            self.bar.tick();
+        }
+        self.bar.set_message(sentences.to_string());
+        if !self.shown.get()
+            && self.started.elapsed() >= Duration::from_secs(1)
+            && std::io::stderr().is_terminal()
+        {
+            self.shown.set(true);
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }

@@ -5,7 +5,9 @@ use super::{FieldArgs, Outcome};
 use anyhow::{Context, Result};
 use clap::Args;
 use stance::data::read_records;
+use stance::features::Selection;
 use stance::lexicon::Lexicon;
+use stance::linear::Algo;
 use stance::train::{Example, TrainParams};
 use stance::tune::tune;
 
@@ -22,8 +24,8 @@ pub struct TrainArgs {
     /// Where to write the model.
     #[arg(long)]
     out: PathBuf,
-    /// Choose the L2 penalty, class balancing and cue features by 5-fold cross-validation on the
-    /// training data first (9 settings; the choice is printed).
+    /// Choose the L2 penalty, class balancing, cue features and character n-grams by 5-fold
+    /// cross-validation on the training data first (10 settings; the choice is printed).
     #[arg(long)]
     tune: bool,
     /// Folds of the cross-validation stored in the model; 0 skips it.
@@ -57,6 +59,18 @@ pub struct TrainFlags {
     /// negated; data/lexicon/cues.tsv).
     #[arg(long)]
     cues: bool,
+    /// Add character n-grams of these lengths inside words, as MIN-MAX (e.g. 2-5).
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_range)]
+    char_ngrams: Option<(usize, usize)>,
+    /// How to choose the kept n-grams: frequency (most common) or chi2 (most tied to the labels).
+    #[arg(long, default_value = "frequency")]
+    selection: Selection,
+    /// Stance classifier: logistic (multinomial logistic regression), ovr (one-vs-rest logistic
+    /// regression) or nb (multinomial naive Bayes, with --alpha as its smoothing, trained in
+    /// mini-batches in bounded memory; topic classifiers are then naive Bayes too, otherwise
+    /// they are logistic).
+    #[arg(long, default_value = "logistic")]
+    algo: Algo,
     /// Most L-BFGS iterations of each logistic regression.
     #[arg(long, default_value_t = 200)]
     max_iterations: u64,
@@ -84,9 +98,12 @@ impl TrainFlags {
         p.features.min_df = self.min_df;
         p.features.max_features = self.max_features;
         p.features.cues = self.cues;
+        p.features.char_ngrams = self.char_ngrams;
+        p.features.selection = self.selection;
         p.logistic.alpha = self.alpha;
         p.logistic.balanced = self.balanced;
         p.logistic.max_iterations = self.max_iterations;
+        p.logistic.algo = self.algo;
         p.topics.threshold = self.topic_threshold;
         p
     }
@@ -98,6 +115,17 @@ impl TrainFlags {
             None => Lexicon::builtin(),
         })
     }
+}
+
+/// Parses `MIN-MAX` (or a single length) into a range.
+fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
+    let (min, max) = s.split_once('-').unwrap_or((s, s));
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("{s:?} is not MIN-MAX, e.g. 2-5"))
+    };
+    Ok((parse(min)?, parse(max)?))
 }
 
 /// Reads labelled examples from every file.
@@ -121,13 +149,19 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
             tune(&params, &examples, &lexicon, TUNE_FOLDS).context("tuning failed")?;
         for p in &grid {
             eprintln!(
-                "tune: alpha {:<5} balanced {:<5} CV macro-F1 {:.4}",
-                p.alpha, p.balanced, p.cv_macro_f1
+                "tune: alpha {:<5} balanced {:<5} cues {:<5} chars {:<5} CV macro-F1 {:.4}",
+                p.alpha, p.balanced, p.cues, p.chars, p.cv_macro_f1
             );
         }
         eprintln!(
-            "tune: chose alpha {} balanced {}",
-            chosen.logistic.alpha, chosen.logistic.balanced
+            "tune: chose alpha {} balanced {} cues {} character n-grams {}",
+            chosen.logistic.alpha,
+            chosen.logistic.balanced,
+            chosen.features.cues,
+            chosen
+                .features
+                .char_ngrams
+                .map_or("none".to_string(), |(a, b)| format!("{a}-{b}, chi2"))
         );
         (chosen, Some(grid))
     } else {

@@ -1,11 +1,15 @@
 //! JSON Lines: one object a line, each with a `"type"`: `"sentence"` lines from `extract`,
 //! `"quote"` lines (in input order, keeping the input's id and extra fields) then `"expert"`
-//! lines from `score`.
+//! lines from `score`. Quote lines are written as sentences are scored, so they carry the
+//! speaker as written; the expert lines name each expert and the spellings merged into them
+//! (`variants`).
 
 use super::{round4, topic_names, ArticleQuotes, ScoreReport};
 use crate::aggregate::ExpertTopic;
 use crate::score::ScoredQuote;
-use serde_json::{json, Map, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{json, Value};
 use std::io::{self, Write};
 
 pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> io::Result<()> {
@@ -26,60 +30,108 @@ pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> 
 }
 
 pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Result<()> {
+    let mut line = Vec::new();
     for q in report.quotes {
-        let mut line = quote_line(q);
-        if let Some(speaker) = &q.input.speaker {
-            let expert = report.speakers.canonical(speaker);
-            if expert != speaker {
-                line["expert"] = json!(expert);
-            }
-        }
-        writeln!(w, "{line}")?;
+        line.clear();
+        write_quote(&mut line, q)?;
+        w.write_all(&line)?;
     }
-    for e in report.experts {
+    write_experts(w, report.experts)
+}
+
+/// Writes the `"expert"` lines.
+pub fn write_experts(w: &mut dyn Write, experts: &[ExpertTopic]) -> io::Result<()> {
+    for e in experts {
         writeln!(w, "{}", expert_line(e))?;
     }
     Ok(())
 }
 
+/// Appends the line of one scored sentence, newline included.
+pub fn write_quote(out: &mut Vec<u8>, q: &ScoredQuote) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &QuoteLine(q))?;
+    out.push(b'\n');
+    Ok(())
+}
+
 /// The JSON object of one scored sentence.
 pub fn quote_line(q: &ScoredQuote) -> Value {
-    let mut m = Map::new();
-    m.insert("type".into(), "quote".into());
-    m.insert("id".into(), json!(q.input.id));
-    if let Some(article) = &q.input.article {
-        m.insert("article".into(), json!(article));
+    serde_json::to_value(QuoteLine(q)).unwrap_or(Value::Null)
+}
+
+/// A scored sentence as a JSON object, serialized straight from the sentence: `type`, `id`,
+/// `article`, `speaker`, `text`, `span`, `kind`, `stance`, `score`, `probabilities`, `topics`,
+/// `topic_detail`, `explanation`, then the input's other fields (never overriding these).
+struct QuoteLine<'a>(&'a ScoredQuote);
+
+impl Serialize for QuoteLine<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let q = self.0;
+        let input = &q.input;
+        let mut m = s.serialize_map(None)?;
+        let mut written: Vec<&str> = vec!["type", "id", "speaker", "text", "stance", "score"];
+        m.serialize_entry("type", "quote")?;
+        m.serialize_entry("id", &input.id)?;
+        if let Some(article) = &input.article {
+            m.serialize_entry("article", article)?;
+            written.push("article");
+        }
+        m.serialize_entry("speaker", &input.speaker)?;
+        m.serialize_entry("text", &input.text)?;
+        if let Some(span) = &input.span {
+            m.serialize_entry("span", &[span.start, span.end])?;
+            written.push("span");
+        }
+        if let Some(kind) = input.kind {
+            m.serialize_entry("kind", &kind)?;
+            written.push("kind");
+        }
+        m.serialize_entry("stance", &q.stance)?;
+        m.serialize_entry("score", &q.score.map(round4))?;
+        m.serialize_entry("probabilities", &Probabilities(&q.probabilities))?;
+        m.serialize_entry("topics", &topic_names(q))?;
+        let detail: Vec<TopicDetail> = q
+            .topics
+            .iter()
+            .map(|t| TopicDetail {
+                topic: &t.topic,
+                probability: t.probability.map(round4),
+                keywords: &t.keywords,
+            })
+            .collect();
+        m.serialize_entry("topic_detail", &detail)?;
+        written.extend(["probabilities", "topics", "topic_detail"]);
+        if let Some(e) = &q.explanation {
+            m.serialize_entry("explanation", e)?;
+            written.push("explanation");
+        }
+        for (k, v) in &input.extra {
+            if !written.contains(&k.as_str()) {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        m.end()
     }
-    m.insert("speaker".into(), json!(q.input.speaker));
-    m.insert("text".into(), json!(q.input.text));
-    if let Some(span) = &q.input.span {
-        m.insert("span".into(), json!([span.start, span.end]));
+}
+
+/// `{label: probability}` in model order.
+struct Probabilities<'a>(&'a [(String, f64)]);
+
+impl Serialize for Probabilities<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (label, p) in self.0 {
+            m.serialize_entry(label, &round4(*p))?;
+        }
+        m.end()
     }
-    if let Some(kind) = q.input.kind {
-        m.insert("kind".into(), json!(kind));
-    }
-    m.insert("stance".into(), json!(q.stance));
-    m.insert("score".into(), json!(q.score.map(round4)));
-    let probs: Map<String, Value> = q
-        .probabilities
-        .iter()
-        .map(|(l, p)| (l.clone(), json!(round4(*p))))
-        .collect();
-    m.insert("probabilities".into(), Value::Object(probs));
-    m.insert("topics".into(), json!(topic_names(q)));
-    let detail: Vec<Value> = q
-        .topics
-        .iter()
-        .map(|t| json!({"topic": t.topic, "probability": t.probability.map(round4), "keywords": t.keywords}))
-        .collect();
-    m.insert("topic_detail".into(), Value::Array(detail));
-    if let Some(e) = &q.explanation {
-        m.insert("explanation".into(), json!(e));
-    }
-    for (k, v) in &q.input.extra {
-        m.entry(k.clone()).or_insert_with(|| v.clone());
-    }
-    Value::Object(m)
+}
+
+#[derive(Serialize)]
+struct TopicDetail<'a> {
+    topic: &'a str,
+    probability: Option<f64>,
+    keywords: &'a [String],
 }
 
 /// The JSON object of one (expert, topic) aggregate.

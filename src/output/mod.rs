@@ -7,7 +7,6 @@ pub mod jsonl;
 pub mod table;
 
 use crate::aggregate::ExpertTopic;
-use crate::aliases::SpeakerIndex;
 use crate::extract::Extracted;
 use crate::score::ScoredQuote;
 use std::io::{self, Write};
@@ -44,8 +43,6 @@ pub struct ScoreReport<'a> {
     pub labels: &'a [String],
     pub quotes: &'a [ScoredQuote],
     pub experts: &'a [ExpertTopic],
-    /// Canonical names of the speakers.
-    pub speakers: &'a SpeakerIndex,
     /// Show the per-sentence table too (the table always shows it when there is no expert).
     pub sentences: bool,
 }

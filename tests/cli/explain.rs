@@ -73,3 +73,45 @@ fn score_explain_adds_explanations_to_quote_lines() {
         .iter()
         .all(|l| l.get("explanation").is_none()));
 }
+
+#[test]
+fn character_ngram_models_explain_with_word_edges_and_exact_sums() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = crate::util::train_subset(dir.path(), "train.jsonl", 300);
+    let model = dir.path().join("chars.json");
+    stance()
+        .args(["train", "--cv", "0", "--cues", "--char-ngrams", "2-4"])
+        .args(["--selection", "chi2", "--max-features", "3000", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&model)
+        .assert()
+        .success();
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    let features = &saved["features"];
+    let kept = features["terms"].as_array().unwrap().len()
+        + features["char_terms"].as_array().unwrap().len();
+    assert_eq!(kept, 3000, "chi2 keeps --max-features n-grams in all");
+    let out = stdout_of(
+        stance()
+            .args(["explain", "--format", "json", "--top", "1000", "--model"])
+            .arg(&model)
+            // "unforeseeable" is in no training sentence: only its character n-grams count.
+            .arg("Unforeseeable risks threaten the pipeline."),
+    );
+    let line = &json_lines(&out)[0];
+    sums_to_margin(&line["explanation"]);
+    let terms: Vec<&str> = line["explanation"]["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["term"].as_str().unwrap())
+        .collect();
+    let unseen_word_grams = terms
+        .iter()
+        .filter_map(|t| t.strip_prefix("chars:\"")?.strip_suffix('"'))
+        .filter(|g| " unforeseeable ".contains(g))
+        .count();
+    assert!(unseen_word_grams > 0, "{terms:?}");
+}

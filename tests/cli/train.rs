@@ -197,7 +197,11 @@ fn tune_chooses_settings_by_cross_validation_and_records_the_grid() {
     assert!(stderr.contains("tune: chose alpha"), "{stderr}");
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let grid = v["tuning"].as_array().unwrap();
-    assert_eq!(grid.len(), 9);
+    assert_eq!(
+        grid.len(),
+        10,
+        "8 penalty x balance points, then cues, then characters"
+    );
     let best = grid
         .iter()
         .map(|p| p["cv_macro_f1"].as_f64().unwrap())
@@ -209,4 +213,38 @@ fn tune_chooses_settings_by_cross_validation_and_records_the_grid() {
     assert_eq!(v["settings"]["logistic"]["alpha"], chosen["alpha"]);
     assert_eq!(v["settings"]["logistic"]["balanced"], chosen["balanced"]);
     assert_eq!(v["settings"]["features"]["cues"], chosen["cues"]);
+}
+
+#[test]
+fn every_algorithm_trains_quietly_and_evaluates() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = train_subset(dir.path(), "train.jsonl", 300);
+    for algo in ["nb", "ovr"] {
+        let model = dir.path().join(format!("{algo}.json"));
+        let out = stance()
+            .args(["train", "--cv", "0", "--algo", algo, "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(&model)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        // linfa-bayes prints a dbg! dump of every class while fitting; it must not reach users.
+        assert!(!err.contains("ClassHistogram"), "{algo}: {err}");
+        let saved: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+        assert_eq!(saved["settings"]["logistic"]["algo"], algo);
+        let report = stance()
+            .args(["eval", "--format", "json", "--model"])
+            .arg(&model)
+            .arg("--data")
+            .arg(crate::util::repo("data/corpus/dev.jsonl"))
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+        let f1 = report["macro_f1"].as_f64().unwrap();
+        assert!(f1 > 0.5, "{algo} learned something: dev macro-F1 {f1}");
+    }
 }
