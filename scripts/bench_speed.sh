@@ -45,7 +45,7 @@ measure() { # LABEL UNITS COUNT command...: wall seconds, peak MB, units/s
   local label=$1 units=$2 count=$3; shift 3
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" || { cat "$work/stderr"; exit 1; }
   read -r wall kb < "$work/time"
-  python3 -c "import sys; w=float('$wall'); print(f'| {sys.argv[1]} | {$count/w:,.0f} {sys.argv[2]}/s | {w:.2f} s | {$kb/1024:.0f} MB |')" "$label" "$units"
+  python3 -c "import sys; w=float('$wall'); rate=f'{$count/w:,.0f} {sys.argv[2]}/s' if sys.argv[2] else '-'; print(f'| {sys.argv[1]} | {rate} | {w:.2f} s | {$kb/1024:.0f} MB |')" "$label" "$units"
 }
 echo "| run | throughput | wall | peak memory |"
 echo "| --- | --- | --- | --- |"
@@ -62,7 +62,7 @@ if [ "${BENCH_TRAIN_LOGISTIC:-0}" = 1 ]; then
     "$bin" train --cv 0 --data "$work/train.jsonl" --out "$work/logistic.json"
 fi
 size=$(stat -c %s "$here/models/default.json")
-measure "load the default model ($((size / 1024)) KB) and explain one sentence" sentences 1 \
+measure "start, load the default model ($((size / 1024)) KB), explain one sentence" "" 1 \
   "$bin" explain --model "$here/models/default.json" "Growth will continue."
 echo
 (cd "$work" && "$peers" "$here/data/corpus/train.jsonl" "$here/data/corpus/test.jsonl" bench \

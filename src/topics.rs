@@ -130,7 +130,7 @@ impl TopicTagger {
         self.topics
             .iter()
             .filter_map(|topic| {
-                let probability = self.models.get(topic).map(|m| m.probabilities(x)[1]);
+                let probability = self.models.get(topic).map(|m| m.probability(x, 1));
                 let keywords = found.remove(topic.as_str()).unwrap_or_default();
                 let given = match probability {
                     Some(p) => {

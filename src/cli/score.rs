@@ -225,7 +225,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
     };
     let format = config.format;
     let render = |q: &ScoredQuote| -> Vec<u8> {
-        let mut line = Vec::new();
+        let mut line = Vec::with_capacity(1024);
         let written = match format {
             Format::Jsonl => jsonl::write_quote(&mut line, q),
             Format::Csv => csv::write_quote(&mut line, q, labels),
