@@ -70,6 +70,32 @@ pub fn aggregate(
     aggregator.finish(aliases)
 }
 
+/// What aggregation reads of a scored sentence, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct Sentence<'a> {
+    pub speaker: Option<&'a str>,
+    pub id: Option<&'a str>,
+    pub text: &'a str,
+    /// Below the minimum confidence: counted for the speaker's name, not aggregated.
+    pub uncertain: bool,
+    pub score: Option<f64>,
+    /// The model's labels and the sentence's probability of each.
+    pub labels: &'a [String],
+    pub probabilities: &'a [f64],
+    /// Positions of the sentence's topics in the aggregator's topic list.
+    pub topics: &'a [usize],
+}
+
+impl Sentence<'_> {
+    /// The probability of `label`, 0 when the model does not have it.
+    fn probability(&self, label: &str) -> f64 {
+        self.labels
+            .iter()
+            .position(|l| l == label)
+            .map_or(0.0, |i| self.probabilities[i])
+    }
+}
+
 /// Stances a row can take besides the model's labels (from the mean score).
 const SCORE_STANCES: [&str; 3] = ["optimistic", "cautionary", "neutral"];
 
@@ -125,9 +151,32 @@ impl Aggregator {
 
     /// Takes the next sentence (sentences must come in input order).
     pub fn add(&mut self, q: &ScoredQuote) {
+        let labels: Vec<String> = q.probabilities.iter().map(|(l, _)| l.clone()).collect();
+        let probabilities: Vec<f64> = q.probabilities.iter().map(|(_, p)| *p).collect();
+        let topics: Vec<usize> = self
+            .topics
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| q.topics.iter().any(|h| &h.topic == *t))
+            .map(|(k, _)| k)
+            .collect();
+        self.add_sentence(&Sentence {
+            speaker: q.input.speaker.as_deref(),
+            id: q.input.id.as_deref(),
+            text: &q.input.text,
+            uncertain: q.stance == UNCERTAIN,
+            score: q.score,
+            labels: &labels,
+            probabilities: &probabilities,
+            topics: &topics,
+        });
+    }
+
+    /// Takes the next sentence, borrowed (sentences must come in input order).
+    pub fn add_sentence(&mut self, q: &Sentence) {
         let index = self.next;
         self.next += 1;
-        let Some(name) = q.input.speaker.as_deref() else {
+        let Some(name) = q.speaker else {
             return;
         };
         let at = match self.by_name.get(name) {
@@ -146,15 +195,15 @@ impl Aggregator {
         };
         let spelling = &mut self.names[at];
         spelling.count += 1;
-        if q.stance == UNCERTAIN {
+        if q.uncertain {
             return;
         }
         spelling.first_counted.get_or_insert(index);
         let keep = self.params.evidence;
         spelling.groups[0].add(q, index, keep);
-        for (k, topic) in self.topics.iter().enumerate() {
-            if q.topics.iter().any(|t| &t.topic == topic) {
-                spelling.groups[k + 1].add(q, index, keep);
+        for &k in q.topics {
+            if let Some(group) = spelling.groups.get_mut(k + 1) {
+                group.add(q, index, keep);
             }
         }
     }
@@ -204,15 +253,11 @@ impl Aggregator {
 }
 
 impl Group {
-    fn add(&mut self, q: &ScoredQuote, index: usize, keep: usize) {
+    fn add(&mut self, q: &Sentence, index: usize, keep: usize) {
         if self.n == 0 {
             self.score_sum = Some(0.0);
-            self.probability_sums = q
-                .probabilities
-                .iter()
-                .map(|(l, _)| (l.clone(), 0.0))
-                .collect();
-            let mut stances: Vec<String> = q.probabilities.iter().map(|(l, _)| l.clone()).collect();
+            self.probability_sums = q.labels.iter().map(|l| (l.clone(), 0.0)).collect();
+            let mut stances: Vec<String> = q.labels.to_vec();
             for s in SCORE_STANCES {
                 if !stances.iter().any(|l| l == s) {
                     stances.push(s.to_string());
@@ -233,8 +278,8 @@ impl Group {
                     rank,
                     Evidence {
                         index,
-                        id: q.input.id.clone(),
-                        text: q.input.text.clone(),
+                        id: q.id.map(String::from),
+                        text: q.text.to_string(),
                         probability,
                     },
                 );

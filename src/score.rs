@@ -2,8 +2,9 @@
 //! through the model, and each comes out with its stance, the probability of every label, its
 //! polarity score and its topics, keeping the input's id, speaker and other fields.
 
+use crate::aggregate::Sentence;
 use crate::data::{RawRecord, ReadOptions, Record};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::explain::Explanation;
 use crate::extract::{extract, QuoteKind};
 use crate::model::StanceModel;
@@ -158,7 +159,106 @@ pub fn score_one(
     })
 }
 
-/// One unit of input for [`Scorer::score_batch`].
+/// Units of work per parallel chunk.
+pub const CHUNK: usize = 64;
+
+/// The scored sentences of one chunk: their rendered output, and what aggregation reads of them
+/// packed into a few buffers, so that the thread that aggregates and writes them frees a handful
+/// of allocations per chunk rather than dozens per sentence (freeing on another thread than the
+/// one that allocated is what makes glibc's allocator contend).
+#[derive(Debug, Default)]
+pub struct Chunk {
+    /// The rendered sentences, in order.
+    pub output: Vec<u8>,
+    /// The sentences themselves, when asked to keep them.
+    pub quotes: Vec<ScoredQuote>,
+    /// The error that stopped the chunk, after the sentences before it.
+    pub error: Option<Error>,
+    strings: String,
+    rows: Vec<Row>,
+    probabilities: Vec<f64>,
+    topics: Vec<usize>,
+}
+
+/// One packed sentence: ranges into the chunk's buffers.
+#[derive(Debug)]
+struct Row {
+    speaker: Option<Range<usize>>,
+    id: Option<Range<usize>>,
+    text: Range<usize>,
+    uncertain: bool,
+    score: Option<f64>,
+    probabilities: Range<usize>,
+    topics: Range<usize>,
+}
+
+impl Chunk {
+    fn with_capacity(units: usize) -> Self {
+        Chunk {
+            output: Vec::with_capacity(units * 1024),
+            strings: String::with_capacity(units * 256),
+            rows: Vec::with_capacity(units),
+            ..Chunk::default()
+        }
+    }
+
+    fn push_str(&mut self, s: &str) -> Range<usize> {
+        let start = self.strings.len();
+        self.strings.push_str(s);
+        start..self.strings.len()
+    }
+
+    fn record(&mut self, q: &ScoredQuote, model_topics: &[String]) {
+        let speaker = q.input.speaker.as_deref().map(|s| self.push_str(s));
+        let id = q.input.id.as_deref().map(|s| self.push_str(s));
+        let text = self.push_str(&q.input.text);
+        let start = self.probabilities.len();
+        self.probabilities
+            .extend(q.probabilities.iter().map(|(_, p)| *p));
+        let probabilities = start..self.probabilities.len();
+        let start = self.topics.len();
+        self.topics.extend(
+            q.topics
+                .iter()
+                .filter_map(|t| model_topics.iter().position(|m| *m == t.topic)),
+        );
+        self.rows.push(Row {
+            speaker,
+            id,
+            text,
+            uncertain: q.stance == UNCERTAIN,
+            score: q.score,
+            probabilities,
+            topics: start..self.topics.len(),
+        });
+    }
+
+    /// Number of sentences.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when the chunk has no sentence.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The sentences as aggregation reads them; `labels` are the model's.
+    pub fn sentences<'a>(&'a self, labels: &'a [String]) -> impl Iterator<Item = Sentence<'a>> {
+        self.rows.iter().map(move |r| Sentence {
+            speaker: r.speaker.clone().map(|s| &self.strings[s]),
+            id: r.id.clone().map(|s| &self.strings[s]),
+            text: &self.strings[r.text.clone()],
+            uncertain: r.uncertain,
+            score: r.score,
+            labels,
+            probabilities: &self.probabilities[r.probabilities.clone()],
+            topics: &self.topics[r.topics.clone()],
+        })
+    }
+}
+
+/// One unit of input for [`Scorer::score_chunks`].
 #[derive(Debug, Clone)]
 pub enum Work {
     /// An article, named `name` in the output.
@@ -190,25 +290,123 @@ impl Scorer<'_> {
         })
     }
 
-    /// Scores every unit of `batch` and renders each scored sentence with `render` (for
-    /// example into its output line), in parallel; one result per unit, in order.
-    pub fn score_batch<T: Send>(
+    /// Scores `batch` in parallel, in chunks of [`CHUNK`] units, results in input order. Each
+    /// chunk writes its sentences with `render` into one buffer and packs what aggregation reads
+    /// into a few more ([`Chunk`]); each sentence is freed on the thread that made it. An error
+    /// stops its chunk after the sentences before it.
+    pub fn score_chunks(
         &self,
         batch: Vec<Work>,
-        render: impl Fn(&ScoredQuote) -> T + Sync,
-    ) -> Vec<Result<Vec<(ScoredQuote, T)>>> {
+        keep_quotes: bool,
+        render: impl Fn(&ScoredQuote, &mut Vec<u8>) + Sync,
+    ) -> Vec<Chunk> {
         batch
             .into_par_iter()
-            .map(|work| {
-                self.inputs(work)?
-                    .into_iter()
-                    .map(|input| {
-                        let q = score_one(self.model, input, self.options)?;
-                        let rendered = render(&q);
-                        Ok((q, rendered))
-                    })
-                    .collect()
+            .chunks(CHUNK)
+            .map(|units| {
+                let mut chunk = Chunk::with_capacity(units.len());
+                for work in units {
+                    if let Err(e) = self.score_unit(work, &mut chunk, keep_quotes, &render) {
+                        chunk.error = Some(e);
+                        break;
+                    }
+                }
+                chunk
             })
             .collect()
+    }
+
+    fn score_unit(
+        &self,
+        work: Work,
+        chunk: &mut Chunk,
+        keep_quotes: bool,
+        render: &impl Fn(&ScoredQuote, &mut Vec<u8>),
+    ) -> Result<()> {
+        for input in self.inputs(work)? {
+            let q = score_one(self.model, input, self.options)?;
+            render(&q, &mut chunk.output);
+            chunk.record(&q, self.model.topics());
+            if keep_quotes {
+                chunk.quotes.push(q);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::topics::TopicHit;
+
+    #[test]
+    fn a_chunk_gives_back_what_aggregation_reads() {
+        let labels: Vec<String> = ["optimistic", "cautionary", "neutral"]
+            .map(String::from)
+            .into();
+        let model_topics: Vec<String> = ["economy", "energy"].map(String::from).into();
+        let quote =
+            |speaker: Option<&str>, text: &str, stance: &str, topics: &[&str]| ScoredQuote {
+                input: QuoteInput {
+                    id: Some(format!("id-{text}")),
+                    article: None,
+                    speaker: speaker.map(String::from),
+                    text: text.into(),
+                    span: None,
+                    kind: None,
+                    extra: Map::new(),
+                },
+                stance: stance.into(),
+                probabilities: labels.iter().cloned().zip([0.5, 0.3, 0.2]).collect(),
+                score: Some(0.2),
+                topics: topics
+                    .iter()
+                    .map(|t| TopicHit {
+                        topic: t.to_string(),
+                        probability: None,
+                        keywords: vec![],
+                    })
+                    .collect(),
+                explanation: None,
+            };
+        let mut chunk = Chunk::with_capacity(2);
+        chunk.record(
+            &quote(Some("Anna Lee"), "Gas flows.", "optimistic", &["energy"]),
+            &model_topics,
+        );
+        chunk.record(
+            &quote(
+                None,
+                "Rates rise.",
+                UNCERTAIN,
+                &["economy", "energy", "other"],
+            ),
+            &model_topics,
+        );
+        let got: Vec<Sentence> = chunk.sentences(&labels).collect();
+        assert_eq!(chunk.len(), 2);
+        assert_eq!(
+            (
+                got[0].speaker,
+                got[0].id,
+                got[0].text,
+                got[0].uncertain,
+                got[0].topics
+            ),
+            (
+                Some("Anna Lee"),
+                Some("id-Gas flows."),
+                "Gas flows.",
+                false,
+                &[1usize][..]
+            )
+        );
+        assert_eq!(
+            (got[1].speaker, got[1].uncertain, got[1].topics),
+            (None, true, &[0usize, 1][..])
+        );
+        assert_eq!(got[1].probabilities, [0.5, 0.3, 0.2]);
+        assert_eq!(got[0].score, Some(0.2));
     }
 }

@@ -224,16 +224,15 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         path: &path,
     };
     let format = config.format;
-    let render = |q: &ScoredQuote| -> Vec<u8> {
-        let mut line = Vec::with_capacity(1024);
-        let written = match format {
-            Format::Jsonl => jsonl::write_quote(&mut line, q),
-            Format::Csv => csv::write_quote(&mut line, q, labels),
+    let render = |q: &ScoredQuote, out: &mut Vec<u8>| {
+        // Writing into memory cannot fail; an error here would be a serializer bug.
+        let _ = match format {
+            Format::Jsonl => jsonl::write_quote(out, q),
+            Format::Csv => csv::write_quote(out, q, labels),
             Format::Table => Ok(()),
         };
-        // Writing into memory cannot fail; an error here would be a serializer bug.
-        written.map(|()| line).unwrap_or_default()
     };
+    let keep_quotes = matches!(sink, Sink::Table(_));
     if let (Format::Csv, Sink::Stream(out)) = (format, &mut *sink) {
         let mut header = Vec::new();
         csv::write_header(&mut header, labels)?;
@@ -264,7 +263,8 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
             for batch in work_rx {
                 let scored = batch.map(|batch| {
                     let units = batch.len() as u64;
-                    (units, pool.install(|| scorer.score_batch(batch, render)))
+                    let chunks = pool.install(|| scorer.score_chunks(batch, keep_quotes, render));
+                    (units, chunks)
                 });
                 if done_tx.send(scored).is_err() {
                     break;
@@ -272,15 +272,18 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
             }
         });
         for scored in done_rx {
-            let (units, results) = scored?;
-            for result in results {
-                for (q, line) in result? {
-                    aggregator.add(&q);
-                    sentences += 1;
-                    match sink {
-                        Sink::Stream(out) => out.write_all(&line)?,
-                        Sink::Table(quotes) => quotes.push(q),
-                    }
+            let (units, chunks) = scored?;
+            for mut chunk in chunks {
+                match sink {
+                    Sink::Stream(out) => out.write_all(&chunk.output)?,
+                    Sink::Table(quotes) => quotes.append(&mut chunk.quotes),
+                }
+                chunk
+                    .sentences(labels)
+                    .for_each(|s| aggregator.add_sentence(&s));
+                sentences += chunk.len();
+                if let Some(e) = chunk.error {
+                    return Err(e.into());
                 }
             }
             progress.advance(units, sentences);
