@@ -62,6 +62,9 @@ fn stages(c: &mut Criterion) {
     });
     group.bench_function("featurize (tokenize + tf-idf)", |b| b.iter(featurize));
     group.bench_function("predict (features + stance + topics)", |b| b.iter(predict));
+    group.bench_function("score quote records end to end (to JSON Lines)", |b| {
+        b.iter(|| score_records(&model, &sentences))
+    });
     group.finish();
 
     let mut group = c.benchmark_group("bytes");
@@ -83,6 +86,28 @@ fn stages(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+/// Scores sentences as quote records and writes their JSON Lines, as `score --quotes` does on
+/// one thread (without the file reading and the aggregation).
+fn score_records(model: &StanceModel, sentences: &[String]) -> usize {
+    let inputs: Vec<QuoteInput> = sentences
+        .iter()
+        .map(|text| QuoteInput {
+            id: None,
+            article: None,
+            speaker: Some("A Speaker".into()),
+            text: text.clone(),
+            span: None,
+            kind: None,
+            extra: Default::default(),
+        })
+        .collect();
+    let mut out = Vec::new();
+    for q in score_all(model, inputs, &Default::default()).unwrap_or_default() {
+        stance::output::jsonl::write_quote(&mut out, &q).expect("in memory");
+    }
+    out.len()
 }
 
 /// Extraction time must grow linearly with input size: the fixture articles and the seed,
