@@ -33,6 +33,8 @@ pub struct ReadOptions {
     pub text_field: String,
     /// Field holding the label; default: `stance`, else `label`.
     pub label_field: Option<String>,
+    /// Replace invalid UTF-8 with U+FFFD instead of refusing the record; default false.
+    pub lossy: bool,
 }
 
 impl Default for ReadOptions {
@@ -40,9 +42,14 @@ impl Default for ReadOptions {
         ReadOptions {
             text_field: "text".into(),
             label_field: None,
+            lossy: false,
         }
     }
 }
+
+/// The longest JSON Lines record read, in bytes; longer lines are refused (or skipped) without
+/// being held in memory.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
 
 /// Reads a JSON Lines or CSV file (`.csv` extension means CSV); `-` reads standard input as
 /// JSON Lines.
@@ -70,11 +77,22 @@ pub fn read_csv(reader: impl Read + Send, path: &Path, opts: &ReadOptions) -> Re
 pub enum RawRecord {
     Json {
         line: usize,
-        text: String,
+        bytes: Vec<u8>,
     },
     Csv {
         line: usize,
         fields: Map<String, Value>,
+    },
+    /// A JSON line longer than [`MAX_LINE_BYTES`]: only its length was kept.
+    TooLong {
+        line: usize,
+        bytes: usize,
+    },
+    /// A record the reader could not split (a CSV row with too many or too few cells, or
+    /// invalid UTF-8); reading goes on after it.
+    Invalid {
+        line: usize,
+        reason: String,
     },
 }
 
@@ -82,7 +100,32 @@ impl RawRecord {
     /// The record; `None` for a blank line.
     pub fn parse(self, path: &Path, opts: &ReadOptions) -> Result<Option<Record>> {
         match self {
-            RawRecord::Json { line, text } => {
+            RawRecord::Invalid { line, reason } => Err(bad(path, line, reason)),
+            RawRecord::TooLong { line, bytes } => Err(bad(
+                path,
+                line,
+                format!(
+                    "the line is {} MB, longer than the {} MB a record may have; split it",
+                    bytes >> 20,
+                    MAX_LINE_BYTES >> 20
+                ),
+            )),
+            RawRecord::Json { line, bytes } => {
+                let text = match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(e) if opts.lossy => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                    Err(e) => {
+                        return Err(bad(
+                            path,
+                            line,
+                            format!(
+                                "invalid UTF-8 at byte {} of the line; convert the file to UTF-8 \
+                                 or pass --lossy to replace it",
+                                e.utf8_error().valid_up_to()
+                            ),
+                        ))
+                    }
+                };
                 if text.trim().is_empty() {
                     return Ok(None);
                 }
@@ -100,7 +143,10 @@ impl RawRecord {
     /// The line the record starts on.
     pub fn line(&self) -> usize {
         match self {
-            RawRecord::Json { line, .. } | RawRecord::Csv { line, .. } => *line,
+            RawRecord::Json { line, .. }
+            | RawRecord::Csv { line, .. }
+            | RawRecord::TooLong { line, .. }
+            | RawRecord::Invalid { line, .. } => *line,
         }
     }
 }
@@ -186,27 +232,48 @@ impl<'a> RecordReader<'a> {
         match &mut self.source {
             Source::Jsonl { reader, line } => {
                 *line += 1;
-                let mut text = String::new();
-                match reader.read_line(&mut text) {
-                    Ok(0) => Ok(None),
+                let mut bytes = Vec::new();
+                match read_line_limited(reader.as_mut(), &mut bytes, MAX_LINE_BYTES) {
+                    Ok((0, _)) => Ok(None),
+                    Ok((n, true)) => Ok(Some(RawRecord::TooLong {
+                        line: *line,
+                        bytes: n,
+                    })),
                     Ok(_) => {
-                        if text.ends_with('\n') {
-                            text.pop();
-                            if text.ends_with('\r') {
-                                text.pop();
+                        if bytes.ends_with(b"\n") {
+                            bytes.pop();
+                            if bytes.ends_with(b"\r") {
+                                bytes.pop();
                             }
                         }
-                        Ok(Some(RawRecord::Json { line: *line, text }))
+                        Ok(Some(RawRecord::Json { line: *line, bytes }))
                     }
                     Err(e) => Err(bad(path, *line, format!("cannot read line: {e}"))),
                 }
             }
             Source::Csv { reader, headers } => {
                 let mut row = csv::StringRecord::new();
-                let more = reader.read_record(&mut row).map_err(|e| {
-                    let line = e.position().map_or(0, |p| p.line() as usize);
-                    bad(path, line, format!("malformed CSV: {e}"))
-                })?;
+                let more = match reader.read_record(&mut row) {
+                    Ok(more) => more,
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                        ) =>
+                    {
+                        let line = e.position().map_or(0, |p| p.line() as usize);
+                        return Ok(Some(RawRecord::Invalid {
+                            line,
+                            reason: format!(
+                                "malformed CSV: {e}; every row needs one cell per header column"
+                            ),
+                        }));
+                    }
+                    Err(e) => {
+                        let line = e.position().map_or(0, |p| p.line() as usize);
+                        return Err(bad(path, line, format!("malformed CSV: {e}")));
+                    }
+                };
                 if !more {
                     return Ok(None);
                 }
@@ -239,6 +306,13 @@ fn to_record(
     opts: &ReadOptions,
 ) -> Result<Record> {
     let text = match fields.get(&opts.text_field) {
+        Some(Value::String(s)) if s.trim().is_empty() => {
+            return Err(bad(
+                path,
+                line,
+                format!("field {:?} is empty; give the sentence", opts.text_field),
+            ))
+        }
         Some(Value::String(s)) => s.clone(),
         Some(_) => {
             return Err(bad(
@@ -324,6 +398,38 @@ fn scalar_string(value: Option<&Value>) -> Option<String> {
     }
 }
 
+/// Reads one line, newline included, into `buf`; returns the bytes read and whether the line
+/// was longer than `limit` (then `buf` is left empty and the rest of the line is skipped).
+fn read_line_limited(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<(usize, bool)> {
+    let (mut total, mut too_long) = (0, false);
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok((total, too_long));
+        }
+        let (n, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if !too_long && buf.len() + n > limit {
+            too_long = true;
+            *buf = Vec::new();
+        }
+        if !too_long {
+            buf.extend_from_slice(&available[..n]);
+        }
+        total += n;
+        reader.consume(n);
+        if done {
+            return Ok((total, too_long));
+        }
+    }
+}
+
 fn bad(path: &Path, line: usize, reason: String) -> Error {
     Error::BadRecord {
         path: PathBuf::from(path),
@@ -386,6 +492,7 @@ mod tests {
         let opts = ReadOptions {
             text_field: "sentence".into(),
             label_field: Some("y".into()),
+            ..ReadOptions::default()
         };
         let recs = read_jsonl(
             "{\"sentence\":\"s\",\"y\":\"cautionary\",\"stance\":\"neutral\"}".as_bytes(),

@@ -23,6 +23,9 @@ pub enum Error {
     #[error("{}: {reason}", path.display())]
     BadModel { path: PathBuf, reason: String },
 
+    #[error("{}: {reason}", path.display())]
+    BadArticle { path: PathBuf, reason: String },
+
     #[error(
         "{}: model format version {found} is not supported (this build reads version {supported}); \
          retrain the model with this version of stance",

@@ -174,6 +174,8 @@ pub struct Chunk {
     pub quotes: Vec<ScoredQuote>,
     /// The error that stopped the chunk, after the sentences before it.
     pub error: Option<Error>,
+    /// Bad records or articles passed over (with `skip_invalid`), in order.
+    pub skipped: Vec<Error>,
     strings: String,
     rows: Vec<Row>,
     probabilities: Vec<f64>,
@@ -259,12 +261,38 @@ impl Chunk {
 }
 
 /// One unit of input for [`Scorer::score_chunks`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Work {
-    /// An article, named `name` in the output.
-    Article { name: String, text: String },
+    /// An article's bytes, named `name` in the output; decoded by the worker.
+    Article { name: String, bytes: Vec<u8> },
     /// A quote record, parsed by the worker that scores it.
     Record(RawRecord),
+    /// An input that could not be read: its error, reported in its place.
+    Unreadable(Error),
+}
+
+/// The text of an article file: UTF-8 (or, with `lossy`, anything, invalid bytes replaced by
+/// U+FFFD), and not binary (no NUL byte in its first 8 KB).
+pub fn decode_article(name: &str, bytes: Vec<u8>, lossy: bool) -> Result<String> {
+    let bad = |reason: String| Error::BadArticle {
+        path: name.into(),
+        reason,
+    };
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err(bad(
+            "looks like a binary file (it has NUL bytes), not a text article; give .txt files"
+                .into(),
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) if lossy => Ok(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(e) => Err(bad(format!(
+            "invalid UTF-8 at byte offset {}; convert the file to UTF-8 or pass --lossy to \
+             replace it",
+            e.utf8_error().valid_up_to()
+        ))),
+    }
 }
 
 /// Scores batches of [`Work`] in parallel (on the current rayon pool), results in input order.
@@ -276,13 +304,18 @@ pub struct Scorer<'a> {
     /// How quote records are read, and the file they come from (named in errors).
     pub read: &'a ReadOptions,
     pub path: &'a Path,
+    /// Report a bad record or article in [`Chunk::skipped`] and go on, instead of stopping.
+    pub skip_invalid: bool,
 }
 
 impl Scorer<'_> {
     /// The sentences of one unit of work.
     pub fn inputs(&self, work: Work) -> Result<Vec<QuoteInput>> {
         Ok(match work {
-            Work::Article { name, text } => QuoteInput::from_article(&name, &text),
+            Work::Article { name, bytes } => {
+                QuoteInput::from_article(&name, &decode_article(&name, bytes, self.read.lossy)?)
+            }
+            Work::Unreadable(e) => return Err(e),
             Work::Record(raw) => match raw.parse(self.path, self.read)? {
                 Some(record) => vec![QuoteInput::from_record(record, &self.read.text_field)],
                 None => Vec::new(),
@@ -307,8 +340,11 @@ impl Scorer<'_> {
                 let mut chunk = Chunk::with_capacity(units.len());
                 for work in units {
                     if let Err(e) = self.score_unit(work, &mut chunk, keep_quotes, &render) {
-                        chunk.error = Some(e);
-                        break;
+                        if !self.skip_invalid {
+                            chunk.error = Some(e);
+                            break;
+                        }
+                        chunk.skipped.push(e);
                     }
                 }
                 chunk
@@ -316,6 +352,8 @@ impl Scorer<'_> {
             .collect()
     }
 
+    /// Scores one unit into `chunk`: all of its sentences, or none (an error leaves the chunk
+    /// as it was, so a skipped article leaves nothing half-written).
     fn score_unit(
         &self,
         work: Work,
@@ -323,8 +361,12 @@ impl Scorer<'_> {
         keep_quotes: bool,
         render: &impl Fn(&ScoredQuote, &mut Vec<u8>),
     ) -> Result<()> {
-        for input in self.inputs(work)? {
-            let q = score_one(self.model, input, self.options)?;
+        let scored = self
+            .inputs(work)?
+            .into_iter()
+            .map(|input| score_one(self.model, input, self.options))
+            .collect::<Result<Vec<_>>>()?;
+        for q in scored {
             render(&q, &mut chunk.output);
             chunk.record(&q, self.model.topics());
             if keep_quotes {

@@ -70,6 +70,7 @@ impl FieldArgs {
         ReadOptions {
             text_field: self.text_field.clone(),
             label_field: self.label_field.clone(),
+            lossy: false,
         }
     }
 }

@@ -1,18 +1,19 @@
 //! `stance score`: score the attributed sentences of articles, or quote records, and aggregate
 //! them per expert and topic with the strongest evidence.
 
-use super::{article_paths, load_model, read_article, resolve_format, FormatArg, Outcome};
+use super::{article_paths, load_model, resolve_format, FormatArg, Outcome};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use stance::aggregate::{AggregateParams, Aggregator, ExpertTopic};
 use stance::aliases::Aliases;
 use stance::data::{ReadOptions, RecordReader};
+use stance::error::Error;
 use stance::model::StanceModel;
 use stance::output::{csv, jsonl, write_scores, Format, ScoreReport};
 use stance::score::{ScoreOptions, ScoredQuote, Scorer, Work};
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -52,6 +53,14 @@ pub struct ScoreArgs {
     /// In the table, list every sentence as well as the experts.
     #[arg(long)]
     sentences: bool,
+    /// Report a bad record or article on standard error and go on (exit 1 at the end if any
+    /// was skipped), instead of stopping at the first with exit 2.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Replace invalid UTF-8 in articles and JSON Lines records with U+FFFD instead of refusing
+    /// them.
+    #[arg(long)]
+    lossy: bool,
     /// Worker threads [default: one per core]. Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -73,6 +82,7 @@ struct ScoreConfig {
     read: ReadOptions,
     threads: usize,
     batch: usize,
+    skip_invalid: bool,
 }
 
 /// Where the sentences come from.
@@ -120,7 +130,9 @@ impl ScoreConfig {
             read: ReadOptions {
                 text_field: args.text_field,
                 label_field: None,
+                lossy: args.lossy,
             },
+            skip_invalid: args.skip_invalid,
             threads: args.threads,
             batch: args.batch_size,
         })
@@ -149,13 +161,28 @@ impl Batches {
                 // Articles are larger than quotes: a batch holds fewer, but at least one a core.
                 let articles = (size / 32).max(threads);
                 for path in paths.by_ref().take(articles) {
-                    let text = read_article(&path)?;
-                    let name = path.display().to_string();
-                    batch.push(Work::Article { name, text });
+                    batch.push(match read_bytes(&path) {
+                        Ok(bytes) => Work::Article {
+                            name: path.display().to_string(),
+                            bytes,
+                        },
+                        Err(e) => Work::Unreadable(Error::io(&path, e)),
+                    });
                 }
             }
         }
         Ok(batch)
+    }
+}
+
+/// The bytes of a file; `-` reads standard input.
+fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path)
     }
 }
 
@@ -194,6 +221,13 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
         };
         write_scores(&mut std::io::stdout().lock(), Format::Table, &report)?;
     }
+    if experts.skipped > 0 {
+        eprintln!(
+            "stance: skipped {} invalid record(s) or article(s); the rest was scored",
+            experts.skipped
+        );
+        return Ok(Outcome::FellShort);
+    }
     if experts.sentences == 0 {
         eprintln!("stance: nothing to score: no sentence attributed to a named person was found");
         return Ok(Outcome::FellShort);
@@ -205,6 +239,8 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
 struct Finished {
     rows: Vec<ExpertTopic>,
     sentences: usize,
+    /// Bad records or articles passed over with --skip-invalid.
+    skipped: usize,
 }
 
 /// Reads, scores and writes batch after batch; returns the aggregates once the input ends.
@@ -222,6 +258,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         options: &config.options,
         read: &config.read,
         path: &path,
+        skip_invalid: config.skip_invalid,
     };
     let format = config.format;
     let render = |q: &ScoredQuote, out: &mut Vec<u8>| {
@@ -244,6 +281,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
     });
     let mut aggregator = Aggregator::new(config.model.topics(), config.aggregate.clone());
     let mut sentences = 0;
+    let mut skipped = 0;
     let threads = pool.current_num_threads();
     // Three stages overlap: a thread reads batch n+2, the pool scores and renders batch n+1,
     // and this thread aggregates and writes batch n. The channels hold two batches each, so
@@ -282,6 +320,10 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
                     .sentences(labels)
                     .for_each(|s| aggregator.add_sentence(&s));
                 sentences += chunk.len();
+                for e in &chunk.skipped {
+                    eprintln!("stance: skipped {e}");
+                }
+                skipped += chunk.skipped.len();
                 if let Some(e) = chunk.error {
                     return Err(e.into());
                 }
@@ -300,7 +342,11 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         }
         out.write_all(&tail)?;
     }
-    Ok(Finished { rows, sentences })
+    Ok(Finished {
+        rows,
+        sentences,
+        skipped,
+    })
 }
 
 /// A progress bar on standard error, drawn only when it is a terminal and the run has lasted a

@@ -143,6 +143,13 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
     let params = args.settings.params(args.cv).validate()?;
     let lexicon = args.settings.lexicon()?;
     let examples = read_examples(&args.data, &args.fields)?;
+    if examples.is_empty() {
+        let files: Vec<String> = args.data.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!(
+            "{}: no labelled sentences; each line needs a text and a label",
+            files.join(", ")
+        );
+    }
     check_out_dir(&args.out)?;
     let (params, grid) = if args.tune {
         let (chosen, grid) =

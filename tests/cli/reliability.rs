@@ -1,0 +1,294 @@
+//! The catalogue of bad inputs: each case checks the exit code and that the message names the
+//! file (and line or offset) and says what is wrong. Cases covered elsewhere: broken model files
+//! (truncated, foreign, newer version, another tool) in `score.rs`; empty, single-label and
+//! too-small training sets and a missing output folder in `train.rs`; unknown labels and topics
+//! at eval time in `eval.rs`.
+
+use crate::util::{json_lines, repo, small_model, stance, stderr_of, train_subset};
+use std::path::Path;
+
+/// Runs `score --quotes FILE` (JSON Lines out) with `flags`; returns (exit code, stdout, stderr).
+fn score_quotes(path: &Path, flags: &[&str]) -> (i32, String, String) {
+    let out = stance()
+        .args(["score", "--format", "jsonl", "--model"])
+        .arg(small_model())
+        .args(flags)
+        .arg("--quotes")
+        .arg(path)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Quote records: one good line, then one bad record of each kind, then a good line.
+const MIXED: &[&[u8]] = &[
+    br#"{"text": "Growth will come back next year."}"#,
+    br#"{"txt": "the field has another name"}"#,
+    br#"{"text": ""}"#,
+    b"{\"text\": \"bad byte \xff here\"}",
+    br#"{"text": 42}"#,
+    br#"{not json"#,
+    br#"["an", "array"]"#,
+    br#"{"text": "Serious risks remain for the pipeline."}"#,
+];
+
+fn mixed_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("mixed.jsonl");
+    let mut bytes = MIXED.join(&b'\n');
+    bytes.push(b'\n');
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn a_bad_record_stops_the_run_with_its_line_and_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = mixed_file(dir.path());
+    let (code, stdout, stderr) = score_quotes(&path, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("mixed.jsonl:2: missing field \"text\""),
+        "{stderr}"
+    );
+    assert_eq!(json_lines(&stdout).len(), 1, "the line before is written");
+}
+
+#[test]
+fn skip_invalid_reports_every_bad_record_and_scores_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = mixed_file(dir.path());
+    let (code, stdout, stderr) = score_quotes(&path, &["--skip-invalid"]);
+    assert_eq!(code, 1, "exit 1 when anything was skipped: {stderr}");
+    let expected = [
+        "mixed.jsonl:2: missing field \"text\"",
+        "mixed.jsonl:3: field \"text\" is empty",
+        "mixed.jsonl:4: invalid UTF-8 at byte 19 of the line; convert the file to UTF-8 or pass --lossy",
+        "mixed.jsonl:5: field \"text\" is not a string",
+        "mixed.jsonl:6: malformed JSON",
+        "mixed.jsonl:7: expected a JSON object",
+        "skipped 6 invalid record(s) or article(s); the rest was scored",
+    ];
+    for e in expected {
+        assert!(stderr.contains(e), "missing {e:?} in {stderr}");
+    }
+    let quotes: Vec<_> = json_lines(&stdout)
+        .into_iter()
+        .filter(|l| l["type"] == "quote")
+        .collect();
+    assert_eq!(quotes.len(), 2);
+}
+
+#[test]
+fn lossy_replaces_invalid_utf8_instead_of_refusing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = mixed_file(dir.path());
+    let (code, stdout, stderr) = score_quotes(&path, &["--skip-invalid", "--lossy"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("mixed.jsonl:4"), "{stderr}");
+    let texts: Vec<String> = json_lines(&stdout)
+        .iter()
+        .filter_map(|l| l["text"].as_str().map(String::from))
+        .collect();
+    assert!(
+        texts.contains(&"bad byte \u{fffd} here".to_string()),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn csv_rows_with_missing_or_extra_cells_name_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("quotes.csv");
+    std::fs::write(
+        &path,
+        "text,speaker\n\"Growth is strong.\",Ann Lee\n\"one cell only\"\n\"a\",b,\"extra\"\n\"Risks grow.\",Bo Li\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = score_quotes(&path, &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("quotes.csv:3: malformed CSV"), "{stderr}");
+    assert!(stderr.contains("one cell per header column"), "{stderr}");
+    let (code, stdout, stderr) = score_quotes(&path, &["--skip-invalid"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("quotes.csv:3:") && stderr.contains("quotes.csv:4:"),
+        "{stderr}"
+    );
+    let quotes = json_lines(&stdout)
+        .iter()
+        .filter(|l| l["type"] == "quote")
+        .count();
+    assert_eq!(quotes, 2);
+}
+
+#[test]
+fn a_100_mb_line_is_refused_without_being_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.jsonl");
+    let mut text = br#"{"text": "Growth will come."}"#.to_vec();
+    text.push(b'\n');
+    text.extend_from_slice(br#"{"text": ""#);
+    text.resize(text.len() + (100 << 20), b'a');
+    text.extend_from_slice(b"\"}\n{\"text\": \"Risks remain.\"}\n");
+    std::fs::write(&path, &text).unwrap();
+    let (code, _, stderr) = score_quotes(&path, &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "huge.jsonl:2: the line is 100 MB, longer than the 16 MB a record may have; split it"
+        ),
+        "{stderr}"
+    );
+    let (code, stdout, _) = score_quotes(&path, &["--skip-invalid"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        json_lines(&stdout)
+            .iter()
+            .filter(|l| l["type"] == "quote")
+            .count(),
+        2,
+        "the lines around it are scored"
+    );
+}
+
+#[test]
+fn binary_and_non_utf8_articles_are_named_and_skippable() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("image.txt");
+    std::fs::write(&binary, b"GIF89a\x00\x01\x02 not text").unwrap();
+    let latin1 = dir.path().join("latin1.txt");
+    std::fs::write(&latin1, b"Ilgar Velizade said: \"Caf\xe9s are open.\"\n").unwrap();
+    let seed = repo("data/articles/azerbaijan-us-partnership.txt");
+    let err = stderr_of(
+        stance()
+            .args(["score", "--model"])
+            .arg(small_model())
+            .arg(&binary),
+        2,
+    );
+    assert!(err.contains("image.txt: looks like a binary file"), "{err}");
+    let err = stderr_of(
+        stance()
+            .args(["score", "--model"])
+            .arg(small_model())
+            .arg(&latin1),
+        2,
+    );
+    assert!(
+        err.contains("latin1.txt: invalid UTF-8 at byte offset 25; convert the file to UTF-8 or pass --lossy"),
+        "{err}"
+    );
+    let out = stance()
+        .args([
+            "score",
+            "--skip-invalid",
+            "--lossy",
+            "--format",
+            "jsonl",
+            "--model",
+        ])
+        .arg(small_model())
+        .arg(&binary)
+        .arg(&latin1)
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("skipped") && stderr.contains("image.txt"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("latin1.txt"), "--lossy reads it: {stderr}");
+    let lines = json_lines(&String::from_utf8(out.stdout).unwrap());
+    assert!(lines.iter().any(|l| l["article"]
+        .as_str()
+        .is_some_and(|a| a.ends_with("azerbaijan-us-partnership.txt"))));
+}
+
+#[test]
+fn a_missing_article_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("gone.txt");
+    let err = stderr_of(
+        stance()
+            .args(["score", "--model"])
+            .arg(small_model())
+            .arg(&missing),
+        2,
+    );
+    assert!(
+        err.contains("gone.txt") && err.contains("No such file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_interrupted_training_leaves_the_previous_model_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = train_subset(dir.path(), "train.jsonl", 2284);
+    let model = dir.path().join("model.json");
+    std::fs::copy(small_model(), &model).unwrap();
+    let before = std::fs::read(&model).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
+        .args(["train", "--cv", "5", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&model)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let still_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(still_running, "training must still be running when killed");
+    assert_eq!(
+        std::fs::read(&model).unwrap(),
+        before,
+        "the old model is untouched"
+    );
+    stance()
+        .args(["explain", "--model"])
+        .arg(&model)
+        .arg("Growth will come.")
+        .assert()
+        .success();
+}
+
+#[test]
+fn an_empty_training_file_and_an_unknown_topic_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    let err = stderr_of(
+        stance()
+            .args(["train", "--data"])
+            .arg(&empty)
+            .arg("--out")
+            .arg(dir.path().join("m.json")),
+        2,
+    );
+    assert!(err.contains("empty.jsonl: no labelled sentences"), "{err}");
+    let odd = dir.path().join("odd.jsonl");
+    std::fs::write(
+        &odd,
+        "{\"text\": \"Growth is strong here.\", \"stance\": \"optimistic\", \"topics\": [\"weather\"]}\n",
+    )
+    .unwrap();
+    let err = stderr_of(
+        stance()
+            .args(["eval", "--model"])
+            .arg(small_model())
+            .arg("--data")
+            .arg(&odd),
+        2,
+    );
+    assert!(err.contains("unknown topic \"weather\" at "), "{err}");
+    assert!(err.contains("odd.jsonl:1; allowed topics: "), "{err}");
+}
