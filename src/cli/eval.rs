@@ -1,7 +1,7 @@
 //! `stance eval`: accuracy, macro-F1, per-label scores and the confusion matrix of a model on
 //! labelled files, or of the training settings by stratified K-fold cross-validation (`--cv`).
 
-use super::train::{read_examples, TrainFlags};
+use super::train::{after_skipping, read_examples, Examples, TrainFlags};
 use super::{load_model, FieldArgs, Outcome};
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
@@ -55,14 +55,15 @@ struct Evaluation {
 }
 
 pub fn run(args: EvalArgs) -> Result<Outcome> {
-    let examples = read_examples(&args.data, &args.fields)?;
+    let read = read_examples(&args.data, &args.fields)?;
+    let (examples, skipped) = (&read.examples, read.skipped);
     if examples.is_empty() {
         bail!("no labelled sentences in {}", display(&args.data));
     }
     let evaluation = match args.cv {
         Some(k) => {
             let params = args.settings.params(0).validate()?;
-            let cv = cross_validate(&params, &examples, &args.settings.lexicon()?, k)?;
+            let cv = cross_validate(&params, examples, &args.settings.lexicon()?, k)?;
             Evaluation {
                 stance: cv.stance,
                 topics: cv.topics,
@@ -71,7 +72,7 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
                 calibration: cv.calibration,
             }
         }
-        None => evaluate_model(&load_model(args.model.as_deref())?, &args)?,
+        None => evaluate_model(&load_model(args.model.as_deref())?, &args, &read)?,
     };
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -90,50 +91,46 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
     let short = args
         .min_macro_f1
         .is_some_and(|min| evaluation.stance.macro_f1 < min);
-    Ok(if short {
+    let outcome = if short {
         Outcome::FellShort
     } else {
         Outcome::Done
-    })
+    };
+    Ok(after_skipping(skipped, outcome))
 }
 
 /// Predicts every record of the files and scores the predictions. Labels and topics the model
 /// does not know are errors naming file and line.
-fn evaluate_model(model: &StanceModel, args: &EvalArgs) -> Result<Evaluation> {
-    let opts = args.fields.read_options();
+fn evaluate_model(model: &StanceModel, args: &EvalArgs, read: &Examples) -> Result<Evaluation> {
     let (mut truth, mut predicted, mut probabilities) = (Vec::new(), Vec::new(), Vec::new());
     let (mut topic_truth, mut topic_pred) = (Vec::new(), Vec::new());
-    for path in &args.data {
-        for record in stance::data::read_records(path, &opts)? {
-            let line = record.line;
-            let examples = stance::train::Example::from_records(vec![record], path)?;
-            let ex = &examples[0];
-            let Some(t) = model.labels().iter().position(|l| *l == ex.label) else {
-                return Err(Error::UnknownLabel {
+    for (ex, &(file, line)) in read.examples.iter().zip(&read.origins) {
+        let path = &args.data[file];
+        let Some(t) = model.labels().iter().position(|l| *l == ex.label) else {
+            return Err(Error::UnknownLabel {
+                path: path.clone(),
+                line,
+                label: ex.label.clone(),
+                known: model.labels().join(", "),
+            }
+            .into());
+        };
+        let p = model.predict(&ex.text)?;
+        truth.push(t);
+        predicted.push(p.label);
+        probabilities.push(p.probabilities);
+        if let Some(topics) = &ex.topics {
+            if let Some(bad) = topics.iter().find(|t| !model.topics().contains(t)) {
+                return Err(Error::UnknownTopic {
                     path: path.clone(),
                     line,
-                    label: ex.label.clone(),
-                    known: model.labels().join(", "),
+                    topic: bad.clone(),
+                    known: model.topics().join(", "),
                 }
                 .into());
-            };
-            let p = model.predict(&ex.text)?;
-            truth.push(t);
-            predicted.push(p.label);
-            probabilities.push(p.probabilities);
-            if let Some(topics) = &ex.topics {
-                if let Some(bad) = topics.iter().find(|t| !model.topics().contains(t)) {
-                    return Err(Error::UnknownTopic {
-                        path: path.clone(),
-                        line,
-                        topic: bad.clone(),
-                        known: model.topics().join(", "),
-                    }
-                    .into());
-                }
-                topic_truth.push(topics.clone());
-                topic_pred.push(p.topics.into_iter().map(|h| h.topic).collect());
             }
+            topic_truth.push(topics.clone());
+            topic_pred.push(p.topics.into_iter().map(|h| h.topic).collect());
         }
     }
     let topics = (!topic_truth.is_empty())

@@ -63,6 +63,12 @@ struct FieldArgs {
     /// Field or column holding the label [default: "stance", else "label"].
     #[arg(long)]
     label_field: Option<String>,
+    /// Report a bad record on standard error and go on (exit 1 at the end), instead of stopping.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Replace invalid UTF-8 in JSON Lines records with U+FFFD instead of refusing them.
+    #[arg(long)]
+    lossy: bool,
 }
 
 impl FieldArgs {
@@ -70,7 +76,7 @@ impl FieldArgs {
         ReadOptions {
             text_field: self.text_field.clone(),
             label_field: self.label_field.clone(),
-            lossy: false,
+            lossy: self.lossy,
         }
     }
 }
@@ -116,7 +122,9 @@ fn article_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
             let mut found: Vec<PathBuf> = std::fs::read_dir(input)
                 .with_context(|| format!("cannot read folder {}", input.display()))?
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "txt"))
+                // Anything named .txt but a folder: a file that cannot be read is reported, not
+                // passed over in silence.
+                .filter(|p| !p.is_dir() && p.extension().is_some_and(|e| e == "txt"))
                 .collect();
             found.sort();
             out.extend(found);

@@ -4,7 +4,7 @@
 use super::{FieldArgs, Outcome};
 use anyhow::{Context, Result};
 use clap::Args;
-use stance::data::read_records;
+use stance::data::RecordReader;
 use stance::features::Selection;
 use stance::lexicon::Lexicon;
 use stance::linear::Algo;
@@ -129,20 +129,62 @@ fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
 }
 
 /// Reads labelled examples from every file.
-pub fn read_examples(paths: &[PathBuf], fields: &FieldArgs) -> Result<Vec<Example>> {
+/// Labelled examples read from files, with where each came from.
+pub struct Examples {
+    pub examples: Vec<Example>,
+    /// `(file index, line)` of each example.
+    pub origins: Vec<(usize, usize)>,
+    /// Bad records passed over with `--skip-invalid`.
+    pub skipped: usize,
+}
+
+/// Reads labelled examples from every file. A bad record stops the reading, or with
+/// `--skip-invalid` is reported on standard error and counted.
+pub fn read_examples(paths: &[PathBuf], fields: &FieldArgs) -> Result<Examples> {
     let opts = fields.read_options();
-    let mut examples = Vec::new();
-    for path in paths {
-        let records = read_records(path, &opts)?;
-        examples.extend(Example::from_records(records, path)?);
+    let (mut examples, mut origins, mut skipped) = (Vec::new(), Vec::new(), 0);
+    for (file, path) in paths.iter().enumerate() {
+        let mut reader = RecordReader::open(path)?;
+        while let Some(raw) = reader.next_raw()? {
+            let line = raw.line();
+            let example = raw
+                .parse(path, &opts)
+                .and_then(|r| Example::from_records(r.into_iter().collect(), path));
+            match example {
+                Ok(found) => {
+                    origins.extend(found.iter().map(|_| (file, line)));
+                    examples.extend(found);
+                }
+                Err(e) if fields.skip_invalid => {
+                    eprintln!("stance: skipped {e}");
+                    skipped += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
-    Ok(examples)
+    Ok(Examples {
+        examples,
+        origins,
+        skipped,
+    })
+}
+
+/// With `skipped` records passed over, says so and turns `outcome` into exit 1.
+pub fn after_skipping(skipped: usize, outcome: Outcome) -> Outcome {
+    if skipped == 0 {
+        return outcome;
+    }
+    eprintln!("stance: skipped {skipped} invalid record(s); the rest was used");
+    Outcome::FellShort
 }
 
 pub fn run(args: TrainArgs) -> Result<Outcome> {
     let params = args.settings.params(args.cv).validate()?;
     let lexicon = args.settings.lexicon()?;
-    let examples = read_examples(&args.data, &args.fields)?;
+    let Examples {
+        examples, skipped, ..
+    } = read_examples(&args.data, &args.fields)?;
     if examples.is_empty() {
         let files: Vec<String> = args.data.iter().map(|p| p.display().to_string()).collect();
         anyhow::bail!(
@@ -190,7 +232,7 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
         model.topics().len(),
         args.out.display()
     );
-    Ok(Outcome::Done)
+    Ok(after_skipping(skipped, Outcome::Done))
 }
 
 /// Fails early, before any training, when the model could not be written.
@@ -201,9 +243,15 @@ fn check_out_dir(out: &Path) -> Result<()> {
     };
     anyhow::ensure!(
         dir.is_dir(),
-        "cannot write model {}: folder {} does not exist",
+        "cannot write model {}: folder {} does not exist; create it or choose another --out",
         out.display(),
         dir.display()
+    );
+    anyhow::ensure!(
+        !out.is_dir(),
+        "cannot write model {}: it is a folder; give a file name such as {}",
+        out.display(),
+        out.join("model.json").display()
     );
     Ok(())
 }

@@ -292,3 +292,98 @@ fn an_empty_training_file_and_an_unknown_topic_are_named() {
     assert!(err.contains("unknown topic \"weather\" at "), "{err}");
     assert!(err.contains("odd.jsonl:1; allowed topics: "), "{err}");
 }
+
+#[test]
+fn an_unreadable_file_in_a_folder_is_named_and_skippable() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo("data/articles/azerbaijan-us-partnership.txt"),
+        dir.path().join("a.txt"),
+    )
+    .unwrap();
+    // A link to nothing cannot be read, even by root (who reads files without permissions).
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("b.txt")).unwrap();
+    let run = |flags: &[&str]| {
+        stance()
+            .args(["score", "--format", "jsonl", "--model"])
+            .arg(small_model())
+            .args(flags)
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("b.txt: No such file or directory"), "{err}");
+    let out = run(&["--skip-invalid"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines = json_lines(&String::from_utf8(out.stdout).unwrap());
+    assert!(
+        lines.iter().any(|l| l["type"] == "expert"),
+        "a.txt is scored"
+    );
+}
+
+#[test]
+fn a_model_path_that_is_a_folder_is_refused_before_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = train_subset(dir.path(), "train.jsonl", 50);
+    let err = stderr_of(
+        stance()
+            .args(["train", "--cv", "0", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(dir.path()),
+        2,
+    );
+    assert!(
+        err.contains("it is a folder; give a file name such as"),
+        "{err}"
+    );
+}
+
+#[test]
+fn train_and_eval_skip_bad_records_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(repo("data/corpus/train.jsonl")).unwrap();
+    let mut lines: Vec<&str> = good.lines().take(60).collect();
+    lines.insert(3, "{\"text\": \"no label here\"}");
+    lines.insert(7, "{broken");
+    let data = dir.path().join("data.jsonl");
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let model = dir.path().join("m.json");
+    let err = stderr_of(
+        stance()
+            .args(["train", "--cv", "0", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(&model),
+        2,
+    );
+    assert!(err.contains("data.jsonl:4: missing label"), "{err}");
+    assert!(!model.exists(), "nothing is written after a bad record");
+    let err = stderr_of(
+        stance()
+            .args(["train", "--cv", "0", "--skip-invalid", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(&model),
+        1,
+    );
+    assert!(
+        err.contains("skipped") && err.contains("data.jsonl:8: malformed JSON"),
+        "{err}"
+    );
+    assert!(err.contains("skipped 2 invalid record(s)"), "{err}");
+    assert!(model.exists(), "the model is trained on the rest");
+    let err = stderr_of(
+        stance()
+            .args(["eval", "--skip-invalid", "--model"])
+            .arg(small_model())
+            .arg("--data")
+            .arg(&data),
+        1,
+    );
+    assert!(err.contains("skipped 2 invalid record(s)"), "{err}");
+}
