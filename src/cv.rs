@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
 use crate::metrics::{StanceReport, TopicReport};
 use crate::train::{Example, ValidTrainParams};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Cross-validation metrics stored in the model and printed by `eval --cv`.
@@ -56,17 +57,34 @@ pub fn cross_validate(
     let mut predicted_topics = vec![Vec::new(); examples.len()];
     let mut scores = vec![Vec::new(); examples.len()];
     let mut fold_macro_f1 = Vec::with_capacity(k);
-    for f in 0..k {
-        let train: Vec<Example> = pick(examples, &folds, |g| g != f);
-        let model = params.fit_without_cv(&train, lexicon)?;
-        let (mut truth, mut pred) = (Vec::new(), Vec::new());
-        for (i, ex) in examples.iter().enumerate().filter(|(i, _)| folds[*i] == f) {
-            let p = model.predict(&ex.text)?;
-            // Labels absent from this fold's training data cannot be predicted: map by name.
-            predicted[i] = labels
+    // Folds train in parallel (on the current rayon pool); their results are put together in
+    // fold order, so the report does not depend on the number of threads.
+    let fold_results = (0..k)
+        .into_par_iter()
+        .map(|f| -> Result<Vec<(usize, crate::model::Prediction)>> {
+            let train: Vec<Example> = pick(examples, &folds, |g| g != f);
+            let model = params.fit_without_cv(&train, lexicon)?;
+            examples
                 .iter()
-                .position(|l| l == model.label(p.label))
-                .unwrap_or(0);
+                .enumerate()
+                .filter(|(i, _)| folds[*i] == f)
+                .map(|(i, ex)| {
+                    let mut p = model.predict(&ex.text)?;
+                    // Labels absent from this fold's training data cannot be predicted: map
+                    // them by name.
+                    p.label = labels
+                        .iter()
+                        .position(|l| l == model.label(p.label))
+                        .unwrap_or(0);
+                    Ok((i, p))
+                })
+                .collect()
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for fold in fold_results {
+        let (mut truth, mut pred) = (Vec::new(), Vec::new());
+        for (i, p) in fold {
+            predicted[i] = p.label;
             predicted_topics[i] = p.topics.into_iter().map(|t| t.topic).collect();
             scores[i] = p.scores;
             truth.push(y[i]);

@@ -55,6 +55,7 @@ struct Evaluation {
 }
 
 pub fn run(args: EvalArgs) -> Result<Outcome> {
+    args.settings.start_threads()?;
     let read = read_examples(&args.data, &args.fields)?;
     let (examples, skipped) = (&read.examples, read.skipped);
     if examples.is_empty() {

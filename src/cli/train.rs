@@ -83,6 +83,10 @@ pub struct TrainFlags {
     /// Seed of the cross-validation folds.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Threads that train cross-validation folds side by side [default: one per core]. The
+    /// model and the figures do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 impl TrainFlags {
@@ -106,6 +110,14 @@ impl TrainFlags {
         p.logistic.algo = self.algo;
         p.topics.threshold = self.topic_threshold;
         p
+    }
+
+    /// Sets the number of worker threads for this process.
+    pub fn start_threads(&self) -> Result<()> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads)
+            .build_global()
+            .context("cannot start the worker threads")
     }
 
     /// The lexicon file given, or the shipped one.
@@ -180,6 +192,7 @@ pub fn after_skipping(skipped: usize, outcome: Outcome) -> Outcome {
 }
 
 pub fn run(args: TrainArgs) -> Result<Outcome> {
+    args.settings.start_threads()?;
     let params = args.settings.params(args.cv).validate()?;
     let lexicon = args.settings.lexicon()?;
     let Examples {

@@ -27,9 +27,9 @@ fn writes_a_versioned_self_describing_model() {
 fn same_data_and_settings_give_identical_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let data = train_subset(dir.path(), "d.jsonl", 200);
-    let train = |out: &str| {
+    let train = |out: &str, threads: &str| {
         stance()
-            .args(["train", "--cv", "3", "--data"])
+            .args(["train", "--cv", "3", "--threads", threads, "--data"])
             .arg(&data)
             .arg("--out")
             .arg(dir.path().join(out))
@@ -37,8 +37,14 @@ fn same_data_and_settings_give_identical_bytes() {
             .success();
         std::fs::read(dir.path().join(out)).unwrap()
     };
-    let (a, b) = (train("a.json"), train("b.json"));
+    let (a, b) = (train("a.json", "2"), train("b.json", "2"));
     assert!(a == b, "retraining changed the model file");
+    let one = train("c.json", "1");
+    let three = train("d.json", "3");
+    assert!(
+        a == one && a == three,
+        "the thread count changed the model file"
+    );
     let v: serde_json::Value = serde_json::from_slice(&a).unwrap();
     assert_eq!(v["cv"]["folds"], 3);
 }
