@@ -198,17 +198,19 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
     let Examples {
         examples, skipped, ..
     } = read_examples(&args.data, &args.fields)?;
+    let files = args
+        .data
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     if examples.is_empty() {
-        let files: Vec<String> = args.data.iter().map(|p| p.display().to_string()).collect();
-        anyhow::bail!(
-            "{}: no labelled sentences; each line needs a text and a label",
-            files.join(", ")
-        );
+        anyhow::bail!("{files}: no labelled sentences; each line needs a text and a label");
     }
     check_out_dir(&args.out)?;
     let (params, grid) = if args.tune {
-        let (chosen, grid) =
-            tune(&params, &examples, &lexicon, TUNE_FOLDS).context("tuning failed")?;
+        let (chosen, grid) = tune(&params, &examples, &lexicon, TUNE_FOLDS)
+            .with_context(|| format!("tuning on {files} failed"))?;
         for p in &grid {
             eprintln!(
                 "tune: alpha {:<5} balanced {:<5} cues {:<5} chars {:<5} CV macro-F1 {:.4}",
@@ -229,7 +231,9 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
     } else {
         (params, None)
     };
-    let mut model = params.fit(&examples, &lexicon).context("training failed")?;
+    let mut model = params
+        .fit(&examples, &lexicon)
+        .with_context(|| format!("training on {files} failed"))?;
     if let Some(grid) = grid {
         model.set_tuning(grid);
     }

@@ -132,7 +132,8 @@ fn single_label_data_is_refused() {
         2,
     );
     assert!(
-        err.contains("1 distinct label(s); need at least two labels"),
+        err.contains("one.jsonl failed")
+            && err.contains("1 distinct label(s); need at least two labels"),
         "{err}"
     );
 }
