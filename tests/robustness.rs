@@ -2,7 +2,7 @@
 //! Every extracted span lies inside the article, on character boundaries, and equals its text.
 
 use proptest::prelude::*;
-use stance::data::{read_jsonl, ReadOptions};
+use stance::data::{read_csv, read_jsonl, ReadOptions};
 use stance::extract::{extract, split_sentences};
 use stance::lexicon::Lexicon;
 use stance::model::StanceModel;
@@ -121,6 +121,17 @@ proptest! {
     fn jsonl_reader_never_panics(lines in prop::collection::vec(any::<String>(), 0..8)) {
         let text = lines.join("\n");
         let _ = read_jsonl(text.as_bytes(), Path::new("p.jsonl"), &ReadOptions::default());
+    }
+
+    #[test]
+    fn jsonl_reader_never_panics_on_raw_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200), lossy in any::<bool>()) {
+        let opts = ReadOptions { lossy, ..ReadOptions::default() };
+        let _ = read_jsonl(bytes.as_slice(), Path::new("p.jsonl"), &opts);
+    }
+
+    #[test]
+    fn csv_reader_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        let _ = read_csv(bytes.as_slice(), Path::new("p.csv"), &ReadOptions::default());
     }
 
     #[test]
