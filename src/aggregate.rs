@@ -86,16 +86,6 @@ pub struct Sentence<'a> {
     pub topics: &'a [usize],
 }
 
-impl Sentence<'_> {
-    /// The probability of `label`, 0 when the model does not have it.
-    fn probability(&self, label: &str) -> f64 {
-        self.labels
-            .iter()
-            .position(|l| l == label)
-            .map_or(0.0, |i| self.probabilities[i])
-    }
-}
-
 /// Stances a row can take besides the model's labels (from the mean score).
 const SCORE_STANCES: [&str; 3] = ["optimistic", "cautionary", "neutral"];
 
@@ -267,11 +257,13 @@ impl Group {
         }
         self.n += 1;
         self.score_sum = self.score_sum.zip(q.score).map(|(a, b)| a + b);
-        for (label, sum) in &mut self.probability_sums {
-            *sum += q.probability(label);
+        // A group's labels are its first sentence's, the model's, in the same order: the
+        // probabilities line up by position. The stances after the labels have probability 0.
+        for ((_, sum), p) in self.probability_sums.iter_mut().zip(q.probabilities) {
+            *sum += p;
         }
-        for (stance, list) in &mut self.evidence {
-            let probability = q.probability(stance);
+        for (k, (_, list)) in self.evidence.iter_mut().enumerate() {
+            let probability = q.probabilities.get(k).copied().unwrap_or(0.0);
             let rank = list.partition_point(|e| stronger(e, probability, index));
             if rank < keep {
                 list.insert(

@@ -347,15 +347,15 @@ impl LinearModel {
 
     /// Raw class scores `x . w_c + b_c`.
     pub fn scores(&self, x: &SparseVec) -> Vec<f64> {
-        self.weights
-            .iter()
-            .zip(&self.bias)
-            .map(|(w, &b)| {
-                x.iter().fold(f64::from(b), |acc, &(j, v)| {
-                    acc + f64::from(v) * f64::from(w[j as usize])
-                })
-            })
-            .collect()
+        (0..self.bias.len()).map(|k| self.score(x, k)).collect()
+    }
+
+    /// The raw score of class `k`.
+    fn score(&self, x: &SparseVec, k: usize) -> f64 {
+        let w = &self.weights[k];
+        x.iter().fold(f64::from(self.bias[k]), |acc, &(j, v)| {
+            acc + f64::from(v) * f64::from(w[j as usize])
+        })
     }
 
     /// Class probabilities (softmax of the scores).
@@ -366,37 +366,33 @@ impl LinearModel {
     /// The probability of class `c` alone: the same arithmetic as [`Self::probabilities`],
     /// without building the vectors (topic tagging asks this of six models per sentence).
     pub fn probability(&self, x: &SparseVec, c: usize) -> f64 {
-        let score = |k: usize| {
-            x.iter().fold(f64::from(self.bias[k]), |acc, &(j, v)| {
-                acc + f64::from(v) * f64::from(self.weights[k][j as usize])
-            })
-        };
         let mut buf = [0f64; 8];
         let n = self.bias.len();
         if n > buf.len() {
             return self.probabilities(x)[c];
         }
-        (0..n).for_each(|k| buf[k] = score(k));
-        let max = buf[..n].iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let mut sum = 0.0;
-        for s in &mut buf[..n] {
-            *s = (*s - max).exp();
-            sum += *s;
-        }
+        (0..n).for_each(|k| buf[k] = self.score(x, k));
+        let sum = exponentiate(&mut buf[..n]);
         buf[c] / sum
     }
 }
 
 /// Numerically stable softmax.
 pub fn softmax(mut scores: Vec<f64>) -> Vec<f64> {
+    let sum = exponentiate(&mut scores);
+    scores.iter_mut().for_each(|s| *s /= sum);
+    scores
+}
+
+/// Replaces each score by `exp(score - max)` and returns their sum: softmax before dividing.
+fn exponentiate(scores: &mut [f64]) -> f64 {
     let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
-    for s in &mut scores {
+    for s in scores.iter_mut() {
         *s = (*s - max).exp();
         sum += *s;
     }
-    scores.iter_mut().for_each(|s| *s /= sum);
-    scores
+    sum
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! labelled files, or of the training settings by stratified K-fold cross-validation (`--cv`).
 
 use super::train::{after_skipping, read_examples, Examples, TrainFlags};
-use super::{load_model, FieldArgs, Outcome};
+use super::{display_paths, load_model, FieldArgs, Outcome};
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use serde_json::json;
@@ -59,7 +59,7 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
     let read = read_examples(&args.data, &args.fields)?;
     let (examples, skipped) = (&read.examples, read.skipped);
     if examples.is_empty() {
-        bail!("no labelled sentences in {}", display(&args.data));
+        bail!("no labelled sentences in {}", display_paths(&args.data));
     }
     let evaluation = match args.cv {
         Some(k) => {
@@ -233,12 +233,4 @@ fn write_calibration(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Res
         )?;
     }
     Ok(())
-}
-
-fn display(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

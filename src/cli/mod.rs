@@ -135,16 +135,35 @@ fn article_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// The bytes of a file; `-` reads standard input.
+fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+/// Paths for a message: `a.jsonl, b.jsonl`.
+fn display_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Reads one article as UTF-8 text; `-` reads standard input.
 fn read_article(path: &Path) -> Result<String> {
-    let bytes = if path == Path::new("-") {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
-            .context("cannot read standard input")?;
-        buf
-    } else {
-        std::fs::read(path).with_context(|| format!("cannot read article {}", path.display()))?
-    };
+    let bytes = read_bytes(path).with_context(|| {
+        if path == Path::new("-") {
+            "cannot read standard input".to_string()
+        } else {
+            format!("cannot read article {}", path.display())
+        }
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "{}: invalid UTF-8 at byte offset {}; convert the file to UTF-8",

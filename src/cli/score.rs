@@ -1,7 +1,7 @@
 //! `stance score`: score the attributed sentences of articles, or quote records, and aggregate
 //! them per expert and topic with the strongest evidence.
 
-use super::{article_paths, load_model, resolve_format, FormatArg, Outcome};
+use super::{article_paths, load_model, read_bytes, resolve_format, FormatArg, Outcome};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -13,7 +13,7 @@ use stance::model::StanceModel;
 use stance::output::{csv, jsonl, write_scores, Format, ScoreReport};
 use stance::score::{ScoreOptions, ScoredQuote, Scorer, Work};
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -172,17 +172,6 @@ impl Batches {
             }
         }
         Ok(batch)
-    }
-}
-
-/// The bytes of a file; `-` reads standard input.
-fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
-    if path == Path::new("-") {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)?;
-        Ok(buf)
-    } else {
-        std::fs::read(path)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `stance train`: fit tokenizer, features, stance classifier and topic tagger on labelled files
 //! and write one versioned model file (atomically).
 
-use super::{FieldArgs, Outcome};
+use super::{display_paths, FieldArgs, Outcome};
 use anyhow::{Context, Result};
 use clap::Args;
 use stance::data::RecordReader;
@@ -198,12 +198,7 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
     let Examples {
         examples, skipped, ..
     } = read_examples(&args.data, &args.fields)?;
-    let files = args
-        .data
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let files = display_paths(&args.data);
     if examples.is_empty() {
         anyhow::bail!("{files}: no labelled sentences; each line needs a text and a label");
     }
