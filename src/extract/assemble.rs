@@ -3,7 +3,7 @@
 //! means the person named most recently before it) and emit one unit per attributed sentence.
 //! The rules that carry state from one event to the next live in `walk`.
 
-use super::interview::Turn;
+use super::interview::{Turn, TurnSpan};
 use super::narrative::dateline_prefix;
 use super::quotes::{Block, Scan};
 use super::sentences::split_sentences;
@@ -16,14 +16,14 @@ use std::ops::Range;
 enum Event {
     Sentence(Range<usize>),
     Block(usize),
-    Turn(Turn, Range<usize>),
+    Turn(usize),
 }
 
 /// Everything the earlier stages found, ready to be walked.
 pub struct Stages<'a> {
     pub text: &'a str,
     pub paragraphs: &'a [Range<usize>],
-    pub turns: &'a [(Turn, Range<usize>)],
+    pub turns: &'a [TurnSpan],
     pub scan: &'a Scan,
     pub attributions: &'a [Option<Mention>],
 }
@@ -52,7 +52,11 @@ pub fn assemble(stages: &Stages) -> Vec<Extracted> {
                 let spans = block_sentences(text, block);
                 walker.block(block.open, spans, attribution, named_before);
             }
-            Event::Turn(turn, range) => walker.turn(turn, sentences_in(text, range)),
+            Event::Turn(i) => {
+                let t = &stages.turns[i];
+                let label = t.label.clone().and_then(|r| text.get(r));
+                walker.turn(t.turn, label, sentences_in(text, t.content.clone()));
+            }
         }
     }
     let Walker {
@@ -92,9 +96,9 @@ fn events(stages: &Stages) -> Vec<Event> {
     for (i, block) in stages.scan.blocks.iter().enumerate() {
         events.push((block.open, Event::Block(i)));
     }
-    for (turn, range) in stages.turns {
-        if *turn != Turn::None {
-            events.push((range.start, Event::Turn(*turn, range.clone())));
+    for (i, t) in stages.turns.iter().enumerate() {
+        if t.turn != Turn::None {
+            events.push((t.content.start, Event::Turn(i)));
         }
     }
     events.sort_by_key(|(at, _)| *at);
@@ -216,13 +220,22 @@ mod tests {
 
     #[test]
     fn unbalanced_quote_at_end_of_text() {
-        let article = "Eva Stone said: “The deal holds. It will last\n";
+        let article = "Eva Stone said: “The deal holds. It will last.\n";
         assert_eq!(
             run(article),
             vec![
                 unit("Eva Stone", Direct, "The deal holds."),
-                unit("Eva Stone", Direct, "It will last")
+                unit("Eva Stone", Direct, "It will last.")
             ]
+        );
+    }
+
+    #[test]
+    fn sentence_cut_off_by_the_end_of_the_page_is_dropped() {
+        let article = "Eva Stone said: “The deal holds. It will last until the\n";
+        assert_eq!(
+            run(article),
+            vec![unit("Eva Stone", Direct, "The deal holds.")]
         );
     }
 

@@ -4,7 +4,14 @@
 //! from then on turns alternate (see [`classify`]). Answers belong
 //! to the interviewee, the most recent person named before the interview; questions are never
 //! emitted. Runs before quote scanning so turns are not read as narrative.
+//!
+//! Broadcast transcripts label every turn with its speaker instead ("AMANPOUR: ...", "JO LEE,
+//! MINISTER OF TRADE: ...", "Jo Lee: ..."). A labelled paragraph is an answer by the labelled
+//! person unless that label mostly asks questions: then it is the host's, and a question.
 
+use super::lexicon::{self, has};
+use super::words::{clean, is_name_word, is_particle, lower};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// The part a paragraph plays in an interview.
@@ -34,31 +41,133 @@ const MARKERS: &[(&str, Marker)] = &[
     ("— ", Marker::Dash),
 ];
 
+/// One paragraph's part in an interview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnSpan {
+    pub turn: Turn,
+    /// The paragraph's text without its marker or label.
+    pub content: Range<usize>,
+    /// The speaker label's name ("JO LEE" of "JO LEE, MINISTER:"), if the paragraph has one.
+    pub label: Option<Range<usize>>,
+}
+
 /// The turn of each paragraph and its text without the marker.
-pub fn turns(text: &str, paragraphs: &[Range<usize>]) -> Vec<(Turn, Range<usize>)> {
+pub fn turns(text: &str, paragraphs: &[Range<usize>]) -> Vec<TurnSpan> {
+    let labels: Vec<Option<(Range<usize>, usize)>> = paragraphs
+        .iter()
+        .map(|p| {
+            speaker_label(&text[p.clone()])
+                .map(|(name, end)| (p.start + name.start..p.start + name.end, p.start + end))
+        })
+        .collect();
+    let hosts = hosts(text, paragraphs, &labels);
     let mut last = Turn::None;
     let mut announced = false;
     let mut out = Vec::with_capacity(paragraphs.len());
-    for para in paragraphs {
+    for (para, label) in paragraphs.iter().zip(labels) {
         let slice = &text[para.clone()];
         let found = MARKERS.iter().find(|(m, _)| slice.starts_with(m));
-        let body_start = para.start + found.map_or(0, |(m, _)| m.len());
+        let glued_dash = found.is_none()
+            && slice.starts_with('-')
+            && slice[1..].chars().next().is_some_and(char::is_uppercase);
+        let body_start = match (&label, found) {
+            (Some((_, end)), _) => *end,
+            (None, Some((m, _))) => para.start + m.len(),
+            (None, None) => para.start + usize::from(glued_dash),
+        };
+        let marker = found
+            .map(|(_, m)| *m)
+            .or(glued_dash.then_some(Marker::Dash));
         let body = &text[body_start..para.end];
         let lead = body.len() - body.trim_start().len();
         let content = body_start + lead..para.end;
-        let turn = classify(found.map(|(_, m)| *m), body, last, announced);
+        let turn = match &label {
+            Some((name, _)) if hosts.contains(&label_key(&text[name.clone()])) => Turn::Question,
+            Some(_) => Turn::Answer,
+            None => classify(marker, body, last, announced),
+        };
         announced |= turn == Turn::None && announces_interview(body);
         last = turn;
-        out.push((
+        let content = if turn == Turn::None {
+            para.clone()
+        } else {
+            content
+        };
+        let label = label.filter(|_| turn != Turn::None).map(|(name, _)| name);
+        out.push(TurnSpan {
             turn,
-            if turn == Turn::None {
-                para.clone()
-            } else {
-                content
-            },
-        ));
+            content,
+            label,
+        });
     }
     out
+}
+
+/// Keys of the labels that mostly ask: the host's.
+fn hosts(
+    text: &str,
+    paragraphs: &[Range<usize>],
+    labels: &[Option<(Range<usize>, usize)>],
+) -> Vec<String> {
+    let mut votes: HashMap<String, (usize, usize)> = HashMap::new();
+    for (para, label) in paragraphs.iter().zip(labels) {
+        if let Some((name, end)) = label {
+            let v = votes.entry(label_key(&text[name.clone()])).or_default();
+            v.0 += 1;
+            v.1 += usize::from(text[*end..para.end].contains('?'));
+        }
+    }
+    let mut out: Vec<String> = votes
+        .into_iter()
+        .filter(|(_, (n, asks))| asks * 2 > *n)
+        .map(|(k, _)| k)
+        .collect();
+    out.sort();
+    out
+}
+
+/// The surname of a label, lowercase: "AMANPOUR" and "CHRISTIANE AMANPOUR" are one host.
+fn label_key(name: &str) -> String {
+    lower(name.split_whitespace().last().unwrap_or(name).trim_matches('.'))
+}
+
+/// A transcript speaker label at the start of a paragraph: the name part's range and the byte
+/// just past the colon. "KULEBA:", "AMB. LAMBRINIDIS:", "JO LEE, MINISTER OF TRADE:", and a
+/// name of two or more capitalised words ("Jean Roe:"). Place names, single capitalised words
+/// ("Source:", "Interview:") and sentences are not labels.
+pub fn speaker_label(paragraph: &str) -> Option<(Range<usize>, usize)> {
+    const MAX_LABEL: usize = 90;
+    const MAX_NAME_WORDS: usize = 6;
+    let colon = paragraph.find(':').filter(|&c| c <= MAX_LABEL)?;
+    if paragraph[colon + 1..].trim().is_empty() {
+        return None;
+    }
+    let head = &paragraph[..colon];
+    let name_end = head.find(',').unwrap_or(head.len());
+    let name = head[..name_end].trim_end();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    if words.is_empty() || words.len() > MAX_NAME_WORDS || letters < 2 {
+        return None;
+    }
+    let shouted = |w: &&str| {
+        w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+    };
+    let all_caps = words.iter().all(shouted);
+    let capitalised = words.iter().all(|w| is_name_word(w) || is_particle(w));
+    let rest_ok = head[name_end..]
+        .split_whitespace()
+        .all(|w| shouted(&w) || matches!(w, "of" | "for" | "and" | "the" | "at" | ","));
+    let places = words
+        .iter()
+        .all(|w| has(lexicon::PLACE_WORDS, &lower(clean(w))));
+    let nobody = words
+        .iter()
+        .any(|w| has(lexicon::NOBODY_NOUNS, &lower(clean(w))));
+    let single_plain = words.len() == 1 && !all_caps;
+    let ok = (all_caps || capitalised) && rest_ok && !places && !nobody && !single_plain;
+    let start = name.len() - name.trim_start().len();
+    ok.then_some((start..name.len(), colon + 1))
 }
 
 /// Lowercase phrases of an introduction that announces an interview ("presents an interview
@@ -69,7 +178,11 @@ const ANNOUNCEMENTS: &[&str] = &[
     "spoke to",
     "talked to",
     "talked with",
+    "talked about",
+    "have talked",
     "conversation with",
+    "sat down with",
+    "in conversation",
 ];
 
 /// True if a narrative paragraph announces an interview, so that an unmarked paragraph ending
@@ -107,8 +220,45 @@ mod tests {
     fn roles(text: &str) -> Vec<(Turn, &str)> {
         turns(text, &paragraphs(text))
             .into_iter()
-            .map(|(t, r)| (t, &text[r]))
+            .map(|t| (t.turn, &text[t.content]))
             .collect()
+    }
+
+    #[test]
+    fn transcript_labels() {
+        let text = "Intro.\nJO LEE: Will it last?\nANN ROE, MINISTER OF TRADE: It will.\n\
+                    More of it.\nLEE: And prices?\nROE: Lower.\nSource: Wire";
+        assert_eq!(
+            roles(text),
+            vec![
+                (Turn::None, "Intro."),
+                (Turn::Question, "Will it last?"),
+                (Turn::Answer, "It will."),
+                (Turn::Answer, "More of it."),
+                (Turn::Question, "And prices?"),
+                (Turn::Answer, "Lower."),
+                (Turn::Answer, "Source: Wire")
+            ]
+        );
+        assert_eq!(speaker_label("AMB. ROE: Yes."), Some((0..8, 9)));
+        assert_eq!(speaker_label("Jean Roe: Yes."), Some((0..8, 9)));
+        assert_eq!(speaker_label("Source: Wire"), None);
+        assert_eq!(speaker_label("South Sea: a story"), None);
+        assert_eq!(speaker_label("He said: yes."), None);
+        assert_eq!(speaker_label("Q: Why?"), None);
+    }
+
+    #[test]
+    fn dash_glued_to_the_question() {
+        let text = "We spoke with Jo Lee.\n-What now?\n- We wait.";
+        assert_eq!(
+            roles(text),
+            vec![
+                (Turn::None, "We spoke with Jo Lee."),
+                (Turn::Question, "What now?"),
+                (Turn::Answer, "We wait.")
+            ]
+        );
     }
 
     #[test]

@@ -16,7 +16,14 @@ pub const CUE_VERBS: &[&str] = &[
     "suggested", "suggests", "predicted", "predicts", "cautioned", "thinks", "considers", "opined",
     "reported", "dismissed", "acknowledged", "admitted", "mentioned", "estimated", "maintained",
     "maintains", "contended", "contends", "assessed", "clarified", "specified", "summarized",
-    "summarised", "continued", "stressing",
+    "summarised", "continued", "stressing", "welcomed", "welcomes", "urged", "urges", "forecast",
+    "forecasts", "expects", "expected", "hopes", "hoped", "reiterated", "reiterates", "affirmed",
+    "confirmed", "denied", "revealed", "indicated", "outlined", "praised", "criticised",
+    "criticized", "described", "recommended", "advised", "shared", "voiced", "announced",
+    "assured", "declared", "proposed", "projected", "agreed", "questioned", "doubted", "feels",
+    "felt", "believe", "wrote", "writes", "adding", "saying", "noting", "explaining",
+    "warning", "insisting", "arguing", "outlines", "welcomes", "reiterates", "highlighting",
+    "describes", "recommends", "predicted", "acknowledges", "admits", "assures", "declares",
 ];
 
 /// Cue verbs that state an opinion: the unattributed sentences after them in the same paragraph
@@ -37,7 +44,13 @@ pub const ROLE_NOUNS: &[&str] = &[
     "guest", "specialist", "orientalist", "politologist", "leader", "founder", "chief", "ceo",
     "editor", "columnist", "writer", "senator", "mp", "general", "colonel", "officer", "envoy",
     "representative", "fellow", "manager", "partner", "academic", "sociologist", "dean", "rector",
-    "coordinator",
+    "coordinator", "commissioner", "governor", "amir", "emir", "king", "queen", "prince",
+    "chancellor", "mayor", "secretary-general", "vice-president", "premier", "commander",
+    "correspondent", "anchor", "host", "banker", "executive", "chairperson", "treasurer",
+    "attorney", "judge", "prosecutor", "activist", "member", "negotiator", "consul", "lawmaker",
+    "legislator", "congressman", "congresswoman", "councillor", "councilor", "economist", "cto",
+    "cfo", "coo", "principal", "governor-general", "boss", "physicist", "engineer", "investor",
+    "entrepreneur", "owner", "vice-chairman", "undersecretary", "under-secretary", "pm",
 ];
 
 /// Capitalised titles that may precede a name ("Professor John Smith", "Dr. Jones").
@@ -68,6 +81,27 @@ pub const NOBODY_NOUNS: &[&str] = &[
     "plc", "corp", "jsc", "holding", "news", "times", "post", "tv", "radio", "people", "scientists",
     "economists", "politicians", "leaders", "many", "some", "others", "participants", "message",
     "letter", "article", "study", "survey", "publication", "site", "channel", "board", "bureau",
+    "mission", "programme", "program", "initiative", "project", "forum", "summit", "exchange",
+    "index", "port", "airport", "corridor", "pipeline", "consortium", "association", "federation",
+    "network", "foundation", "society", "club", "academy", "authority", "authorities", "school",
+    "college", "platform", "reuters", "bloomberg", "cnn", "bbc", "ministers", "markets",
+    "investors", "traders", "firm", "firms", "organisations", "organizations", "nato", "eu", "un",
+    "imf", "ecb", "opec", "cabinet", "senate", "congress", "assembly", "presidency", "secretariat",
+    "directorate", "unit", "division", "coalition", "movement", "campaign", "treaty", "agreement",
+];
+
+/// Places and regions: a capitalised run made only of these is never a person ("Asia Pacific",
+/// "South Caucasus", "Middle East").
+#[rustfmt::skip]
+pub const PLACE_WORDS: &[&str] = &[
+    "asia", "pacific", "europe", "africa", "america", "americas", "caucasus", "caspian", "gulf",
+    "middle", "east", "west", "north", "south", "central", "eastern", "western", "northern",
+    "southern", "atlantic", "arctic", "baltic", "balkans", "mediterranean", "sea", "ocean",
+    "eurasia", "latin", "sahel", "nordic", "levant", "region", "kingdom", "states", "united",
+    "republic", "federation", "emirates", "island", "islands", "valley", "province", "city",
+    "hong", "kong", "new", "york", "washington", "london", "paris", "berlin", "brussels",
+    "moscow", "beijing", "tokyo", "delhi", "baku", "tbilisi", "yerevan", "ankara", "tehran",
+    "astana", "tashkent", "ashgabat", "dubai", "doha", "riyadh", "cairo", "singapore",
 ];
 
 /// Third-person pronouns that refer back to the most recent person.
@@ -199,6 +233,7 @@ mod tests {
             TITLES,
             ROLE_MODIFIERS,
             NOBODY_NOUNS,
+            PLACE_WORDS,
         ] {
             for w in list {
                 assert_eq!(*w, w.to_lowercase(), "{w}");

