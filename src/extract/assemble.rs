@@ -26,12 +26,15 @@ pub struct Stages<'a> {
     pub turns: &'a [TurnSpan],
     pub scan: &'a Scan,
     pub attributions: &'a [Option<Mention>],
+    /// Names that photo captions give; known to the registry before the walk starts.
+    pub captions: &'a [&'a str],
 }
 
 /// Emits every attributed sentence in article order with canonical speaker names.
 pub fn assemble(stages: &Stages) -> Vec<Extracted> {
     let text = stages.text;
     let mut walker = Walker::new(text, stages.paragraphs);
+    walker.speakers.register_quietly(stages.captions);
     for event in events(stages) {
         match event {
             Event::Sentence(range) => walker.sentence(range),

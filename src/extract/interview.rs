@@ -10,6 +10,7 @@
 //! person unless that label mostly asks questions: then it is the host's, and a question.
 
 use super::lexicon::{self, has};
+use super::narrative::metadata_date;
 use super::words::{clean, is_name_word, is_particle, lower};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -128,7 +129,12 @@ fn hosts(
 
 /// The surname of a label, lowercase: "AMANPOUR" and "CHRISTIANE AMANPOUR" are one host.
 fn label_key(name: &str) -> String {
-    lower(name.split_whitespace().last().unwrap_or(name).trim_matches('.'))
+    lower(
+        name.split_whitespace()
+            .last()
+            .unwrap_or(name)
+            .trim_matches('.'),
+    )
 }
 
 /// A transcript speaker label at the start of a paragraph: the name part's range and the byte
@@ -136,6 +142,15 @@ fn label_key(name: &str) -> String {
 /// name of two or more capitalised words ("Jean Roe:"). Place names, single capitalised words
 /// ("Source:", "Interview:") and sentences are not labels.
 pub fn speaker_label(paragraph: &str) -> Option<(Range<usize>, usize)> {
+    let skip = metadata_date(paragraph).map_or(0, |n| {
+        n + paragraph[n..].len() - paragraph[n..].trim_start().len()
+    });
+    let (name, end) = bare_label(&paragraph[skip..])?;
+    Some((name.start + skip..name.end + skip, end + skip))
+}
+
+/// [`speaker_label`] on a paragraph that starts with the label.
+fn bare_label(paragraph: &str) -> Option<(Range<usize>, usize)> {
     const MAX_LABEL: usize = 90;
     const MAX_NAME_WORDS: usize = 6;
     let colon = paragraph.find(':').filter(|&c| c <= MAX_LABEL)?;
@@ -150,17 +165,15 @@ pub fn speaker_label(paragraph: &str) -> Option<(Range<usize>, usize)> {
     if words.is_empty() || words.len() > MAX_NAME_WORDS || letters < 2 {
         return None;
     }
-    let shouted = |w: &&str| {
-        w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
-    };
+    let shouted =
+        |w: &&str| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase);
     let all_caps = words.iter().all(shouted);
     let capitalised = words.iter().all(|w| is_name_word(w) || is_particle(w));
     let rest_ok = head[name_end..]
         .split_whitespace()
         .all(|w| shouted(&w) || matches!(w, "of" | "for" | "and" | "the" | "at" | ","));
-    let places = words
-        .iter()
-        .all(|w| has(lexicon::PLACE_WORDS, &lower(clean(w))));
+    let bare: Vec<&str> = words.iter().map(|w| clean(w)).collect();
+    let places = lexicon::is_place_name(&bare);
     let nobody = words
         .iter()
         .any(|w| has(lexicon::NOBODY_NOUNS, &lower(clean(w))));

@@ -74,7 +74,7 @@ fn is_hard_wrapped(lines: &[(usize, &str)]) -> bool {
 /// True if a trimmed line ends like a sentence, a heading with a colon or a closed quote.
 fn ends_sentence(line: &str) -> bool {
     let end = line.trim_end_matches(['”', '"', '’', '»', ')', ']', '\'']);
-    end.ends_with(['.', '!', '?', '…', ':', ';']) || end.len() < line.len() && end.ends_with(',')
+    end.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
 /// Lines that start a new unit whatever came before: a dash or bullet, or a speaker label

@@ -88,6 +88,8 @@ pub const NOBODY_NOUNS: &[&str] = &[
     "investors", "traders", "firm", "firms", "organisations", "organizations", "nato", "eu", "un",
     "imf", "ecb", "opec", "cabinet", "senate", "congress", "assembly", "presidency", "secretariat",
     "directorate", "unit", "division", "coalition", "movement", "campaign", "treaty", "agreement",
+    "studies", "research", "sciences", "economics", "affairs", "relations", "development",
+    "magazine", "journal", "daily", "weekly", "images", "photo", "getty",
 ];
 
 /// Places and regions: a capitalised run made only of these is never a person ("Asia Pacific",
@@ -102,7 +104,39 @@ pub const PLACE_WORDS: &[&str] = &[
     "hong", "kong", "new", "york", "washington", "london", "paris", "berlin", "brussels",
     "moscow", "beijing", "tokyo", "delhi", "baku", "tbilisi", "yerevan", "ankara", "tehran",
     "astana", "tashkent", "ashgabat", "dubai", "doha", "riyadh", "cairo", "singapore",
+    "afghanistan", "albania", "algeria", "angola", "argentina", "armenia", "australia", "austria",
+    "azerbaijan", "bahrain", "bangladesh", "belarus", "belgium", "bolivia", "bosnia", "brazil",
+    "bulgaria", "cambodia", "cameroon", "canada", "chile", "china", "colombia", "croatia", "cuba",
+    "cyprus", "czechia", "denmark", "ecuador", "egypt", "estonia", "ethiopia", "finland",
+    "france", "georgia", "germany", "ghana", "greece", "hungary", "iceland", "india", "indonesia",
+    "iran", "iraq", "ireland", "israel", "italy", "japan", "jordan", "kazakhstan", "kenya",
+    "korea", "kosovo", "kuwait", "kyrgyzstan", "laos", "latvia", "lebanon", "libya", "lithuania",
+    "malaysia", "mali", "mexico", "moldova", "mongolia", "montenegro", "morocco", "myanmar",
+    "nepal", "netherlands", "nigeria", "niger", "norway", "oman", "pakistan", "palestine",
+    "panama", "peru", "philippines", "poland", "portugal", "qatar", "romania", "russia",
+    "rwanda", "senegal", "serbia", "slovakia", "slovenia", "somalia", "spain", "sudan", "sweden",
+    "switzerland", "syria", "taiwan", "tajikistan", "tanzania", "thailand", "tunisia", "turkey",
+    "türkiye", "turkmenistan", "uganda", "ukraine", "uruguay", "uzbekistan", "venezuela",
+    "vietnam", "yemen", "zambia", "zimbabwe", "britain", "england", "scotland", "wales",
+    "crimea", "karabakh", "kurdistan", "tibet", "xinjiang", "nakhchivan", "gaza",
 ];
+
+/// Last words of a geographic name ("Red Sea", "Gilan Province", "Suez Canal").
+#[rustfmt::skip]
+pub const PLACE_HEADS: &[&str] = &[
+    "sea", "ocean", "gulf", "river", "lake", "canal", "strait", "straits", "bay", "island",
+    "islands", "valley", "province", "region", "peninsula", "desert", "mountains", "basin",
+    "coast", "corridor", "zone", "oblast", "district", "county", "governorate",
+];
+
+/// True if a run of capitalised words names a place: only place words, or a geographic head
+/// last ("Red Sea").
+pub fn is_place_name(words: &[&str]) -> bool {
+    let low: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    !low.is_empty()
+        && (low.iter().all(|w| has(PLACE_WORDS, w))
+            || low.last().is_some_and(|w| has(PLACE_HEADS, w)))
+}
 
 /// Third-person pronouns that refer back to the most recent person.
 pub const PERSON_PRONOUNS: &[&str] = &["he", "she", "him", "her"];
@@ -126,6 +160,28 @@ pub const ADVERBS: &[&str] = &[
 #[rustfmt::skip]
 pub const CONNECTIVES: &[&str] = &[
     "and", "but", "yet", "so", "as", "while", "meanwhile", "moreover", "however", "besides",
+];
+
+/// Capitalised portfolio words that end a role before a name ("Minister of Foreign Trade Jo
+/// Lee"): never the first word of a person's name.
+#[rustfmt::skip]
+pub const PORTFOLIO_WORDS: &[&str] = &[
+    "trade", "economy", "finance", "transport", "energy", "foreign", "affairs", "defence",
+    "defense", "health", "education", "industry", "agriculture", "development", "digital",
+    "investment", "infrastructure", "communications", "justice", "interior", "labour", "labor",
+    "environment", "culture", "tourism", "commerce", "planning", "technology", "innovation",
+    "security", "oil", "gas", "petroleum", "mines", "mining", "water", "housing", "economic",
+    "monetary", "fiscal", "policy", "strategy", "logistics", "maritime", "shipping", "ports",
+];
+
+/// Words that open a sentence in capitals and never start a name.
+#[rustfmt::skip]
+pub const OPENERS: &[&str] = &[
+    "the", "a", "an", "in", "on", "at", "for", "from", "to", "by", "with", "after", "before",
+    "so", "but", "and", "or", "yet", "then", "also", "this", "that", "these", "those", "his",
+    "her", "its", "their", "our", "my", "when", "while", "if", "as", "since", "according",
+    "meanwhile", "however", "moreover", "speaking", "asked", "during", "under", "over", "last",
+    "next", "mr", "mrs", "ms",
 ];
 
 /// Nouns in "In his opinion, ..." style openers.
@@ -182,7 +238,11 @@ pub fn is_role(word: &str) -> bool {
 /// edit turns a word into another word.
 pub fn is_misspelled_role(word: &str) -> bool {
     const MIN_LEN: usize = 6;
+    let plural = word
+        .strip_suffix('s')
+        .is_some_and(|stem| has(ROLE_NOUNS, stem));
     word.len() >= MIN_LEN
+        && !plural
         && ROLE_NOUNS
             .iter()
             .any(|r| r.len() >= MIN_LEN && one_edit(r.as_bytes(), word.as_bytes()))
@@ -234,6 +294,9 @@ mod tests {
             ROLE_MODIFIERS,
             NOBODY_NOUNS,
             PLACE_WORDS,
+            PLACE_HEADS,
+            OPENERS,
+            PORTFOLIO_WORDS,
         ] {
             for w in list {
                 assert_eq!(*w, w.to_lowercase(), "{w}");

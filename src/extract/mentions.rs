@@ -6,7 +6,7 @@
 
 use super::lexicon::{self, has};
 use super::speakers::{classify, Mention, Speakers};
-use super::words::{clean, is_name_word, lower, tokens};
+use super::words::{clean, is_name_word, is_particle, lower, tokens};
 
 /// Registers people introduced in narrative by a role noun, a title or an interview verb
 /// ("political analyst Hrant Mikaelian", "Caliber.Az interviewed Jane Roe"); returns how many.
@@ -43,6 +43,73 @@ pub fn scan_mentions(sentence: &str, speakers: &mut Speakers) -> usize {
         }
     }
     found
+}
+
+/// Phrases that announce an interview or a conversation with the person named in the sentence.
+const INTRODUCTIONS: &[&str] = &[
+    "interview",
+    "talked",
+    "spoke with",
+    "spoke to",
+    "sat down with",
+    "conversation with",
+    "in conversation",
+    "asked",
+];
+
+/// Registers the interviewee of a sentence that announces an interview ("Interview with a
+/// Mongolian economist, Professor of ..., member of ... Bat Erdene."): the last name of two to
+/// five words in the sentence, places before it dropped. Returns how many (0 or 1).
+pub fn scan_introduction(sentence: &str, speakers: &mut Speakers) -> usize {
+    let low = sentence.to_lowercase();
+    if !INTRODUCTIONS.iter().any(|p| low.contains(p)) {
+        return 0;
+    }
+    let words: Vec<&str> = tokens(sentence).map(|(_, t)| t).take(400).collect();
+    let mut best: Option<String> = None;
+    let mut run: Vec<&str> = Vec::new();
+    for raw in words.iter().chain(std::iter::once(&"")) {
+        let w = clean(raw);
+        let fits = is_name_word(w) || !run.is_empty() && is_particle(w);
+        if fits && (has(lexicon::NOBODY_NOUNS, &lower(w)) || is_role_word(w)) {
+            run.clear();
+            continue;
+        }
+        if fits && !is_role_word(w) && !has(lexicon::TITLES, &lower(w.trim_end_matches('.'))) {
+            run.push(w);
+            if !raw.ends_with([',', ';', ':', ')'])
+                && !(raw.ends_with('.') && w.len() + 1 == raw.len())
+            {
+                continue;
+            }
+        }
+        if let Some(name) = person_run(&run) {
+            best = Some(name);
+        }
+        run.clear();
+    }
+    let Some(name) = best else { return 0 };
+    usize::from(
+        speakers
+            .resolve(&Mention::Name { name, titled: true })
+            .is_some(),
+    )
+}
+
+/// A run of capitalised words as a person's name: places in front dropped, two to five words
+/// left, none of them an institution.
+fn person_run(run: &[&str]) -> Option<String> {
+    let mut run = run;
+    while run.len() > 2 && {
+        let low = lower(run[0]);
+        has(lexicon::PLACE_WORDS, &low) || has(lexicon::PORTFOLIO_WORDS, &low)
+    } {
+        run = &run[1..];
+    }
+    let places = lexicon::is_place_name(run);
+    let nobody = run.iter().any(|w| has(lexicon::NOBODY_NOUNS, &lower(w)));
+    ((2..=5).contains(&run.len()) && !places && !nobody && is_name_word(run[0]))
+        .then(|| run.join(" "))
 }
 
 /// True for a capitalised word that belongs to a role phrase or an institution, not a name.

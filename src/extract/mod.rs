@@ -103,8 +103,13 @@ fn extract_flat(article: &str) -> Vec<Extracted> {
         .collect();
     let mut scan = quotes::scan(article, &paras, &skip);
     let attributions = attribution::attribute(article, &mut scan);
+    let captions: Vec<&str> = paragraphs::paragraphs(article)
+        .into_iter()
+        .filter_map(|p| paragraphs::caption_name(&article[p]))
+        .collect();
     assemble::assemble(&assemble::Stages {
         text: article,
+        captions: &captions,
         paragraphs: &paras,
         turns: &turns,
         scan: &scan,

@@ -98,9 +98,15 @@ pub fn dateline_prefix(sentence: &str) -> usize {
     let mut at = 0;
     for _ in 0..MAX_STEPS {
         let rest = &sentence[at..];
-        let step = [metadata_date, agency_parens, slashed_dateline, place_and_date, site_name]
-            .iter()
-            .find_map(|f| f(rest).filter(|&n| n > 0 && n <= rest.len()));
+        let step = [
+            metadata_date,
+            agency_parens,
+            slashed_dateline,
+            place_and_date,
+            site_name,
+        ]
+        .iter()
+        .find_map(|f| f(rest).filter(|&n| n > 0 && n <= rest.len()));
         let Some(step) = step else { break };
         let after = &rest[step..];
         at += step + (after.len() - after.trim_start().len());
@@ -109,7 +115,7 @@ pub fn dateline_prefix(sentence: &str) -> usize {
 }
 
 /// "date 2024-01-02": a metadata line left at the top of a page.
-fn metadata_date(s: &str) -> Option<usize> {
+pub fn metadata_date(s: &str) -> Option<usize> {
     let rest = s.strip_prefix("date ")?;
     let token = rest.split_whitespace().next()?;
     let dated = token.len() >= 8 && token.chars().all(|c| c.is_ascii_digit() || c == '-');
@@ -186,11 +192,34 @@ fn site_name(s: &str) -> Option<usize> {
 /// True for an English month name or its abbreviation.
 fn is_month(word: &str) -> bool {
     const MONTHS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-        "january", "february", "march", "april", "june", "july", "august", "september", "october",
-        "november", "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
-    let w = word.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+    let w = word
+        .trim_matches(|c: char| !c.is_alphabetic())
+        .to_lowercase();
     MONTHS.contains(&w.as_str())
 }
 

@@ -53,7 +53,27 @@ const CAPTION_MARKS: &[&str] = &[
     "PHOTO:",
     "Image:",
     "©",
+    "Getty Images",
+    "Photo credit",
+    "/AFP",
+    "/Reuters",
+    "AP Photo",
 ];
+
+/// The person a photo caption names ("Jo Lee. Photo: press service"), if it starts with a
+/// name; captions often name the person an article is about before the text does.
+pub fn caption_name(paragraph: &str) -> Option<&str> {
+    if !is_noise(paragraph) {
+        return None;
+    }
+    let head = paragraph.split(['.', ',', '|', '(']).next()?.trim();
+    let words = head.split_whitespace().count();
+    let named = (2..=4).contains(&words)
+        && head
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    named.then_some(head)
+}
 
 /// Openings of credit lines closing an interview.
 const CREDIT_OPENINGS: &[&str] = &["Interview by", "Interviewed by", "Prepared by", "Author:"];

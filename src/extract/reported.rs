@@ -81,11 +81,16 @@ fn speaker_cues(toks: &[(usize, &str)]) -> Vec<usize> {
     const MAX_CUES: usize = 4;
     let mut clause_start = 0;
     let mut out = Vec::new();
+    let mut cited_cues = Vec::new();
     for (i, (_, t)) in toks.iter().enumerate() {
         let word = |j: usize| toks.get(j).map(|(_, w)| lower(clean(w)));
         let cited = word(clause_start).is_some_and(|w| w == "as")
             && !word(clause_start + 1).is_some_and(|w| lexicon::has(lexicon::PERSON_PRONOUNS, &w));
-        if i > 0 && !cited && is_lowercase_cue(t) {
+        if i > 0 && is_lowercase_cue(t) {
+            if cited {
+                cited_cues.push(i);
+                continue;
+            }
             out.push(i);
             if out.len() == MAX_CUES {
                 break;
@@ -94,6 +99,11 @@ fn speaker_cues(toks: &[(usize, &str)]) -> Vec<usize> {
         if t.ends_with(',') {
             clause_start = i + 1;
         }
+    }
+    // "As Jo Lee pointed out, the port is ready.": with no other speaker, the cited one speaks.
+    if out.is_empty() {
+        cited_cues.truncate(1);
+        return cited_cues;
     }
     out
 }
@@ -184,6 +194,7 @@ fn name_run_before(prefix: &str) -> Option<Mention> {
             || lexicon::has(lexicon::TITLES, &low)
             || lexicon::is_modifier(&low)
             || lexicon::has(lexicon::PLACE_WORDS, &low)
+            || lexicon::has(lexicon::PORTFOLIO_WORDS, &low)
             || is_particle(run[0])
     } {
         run.remove(0);
@@ -192,7 +203,7 @@ fn name_run_before(prefix: &str) -> Option<Mention> {
         let low = lower(w);
         lexicon::has(lexicon::NOBODY_NOUNS, &low) || lexicon::is_role(&low)
     });
-    if run.is_empty() || nobody || !is_name_word(run[0]) {
+    if run.is_empty() || nobody || lexicon::is_place_name(&run) || !is_name_word(run[0]) {
         return None;
     }
     Some(Mention::Name {

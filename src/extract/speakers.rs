@@ -92,7 +92,10 @@ pub fn label_mention(label: &str) -> Mention {
 
 /// Abbreviated titles seen in transcript labels ("AMB.", "SEN.", "GEN.").
 fn is_modifier_title(word: &str) -> bool {
-    matches!(word, "amb" | "sen" | "gen" | "rep" | "gov" | "h.e" | "hon" | "col" | "capt")
+    matches!(
+        word,
+        "amb" | "sen" | "gen" | "rep" | "gov" | "h.e" | "hon" | "col" | "capt"
+    )
 }
 
 /// "LEE" -> "Lee", "AL-HARBI" -> "Al-Harbi", "BIN" -> "bin".
@@ -174,13 +177,12 @@ fn classify_named(words: &[&str]) -> Mention {
     if nobody && (run == rest.len() || !titled) {
         return Mention::Nobody;
     }
-    let places = rest[..run]
-        .iter()
-        .all(|w| has(lexicon::PLACE_WORDS, &lower(w)));
+    let places = lexicon::is_place_name(&rest[..run]);
     if run > 0 && places {
         return Mention::Nobody;
     }
-    if run > 0 && run <= 4 && tail_ok && is_name_word(rest[0]) {
+    let particles = rest[..run].iter().filter(|w| is_particle(w)).count();
+    if run > 0 && run - particles <= 4 && tail_ok && is_name_word(rest[0]) {
         return Mention::Name {
             name: rest[..run].join(" "),
             titled,
@@ -238,6 +240,18 @@ impl Speakers {
         id
     }
 
+    /// Registers people named outside the text (photo captions) without making any of them the
+    /// most recent person: a caption is not an attribution.
+    pub fn register_quietly(&mut self, names: &[&str]) {
+        for name in names {
+            let mention = classify(name);
+            if let Mention::Name { name, .. } = mention {
+                self.resolve_name(&name, true);
+            }
+        }
+        self.last = None;
+    }
+
     /// The most recent person mentioned.
     pub fn last(&self) -> Option<usize> {
         self.last
@@ -257,7 +271,19 @@ impl Speakers {
     }
 
     fn resolve_name(&mut self, name: &str, titled: bool) -> Option<usize> {
-        let words: Vec<&str> = name.split(' ').collect();
+        let mut words: Vec<&str> = name.split(' ').collect();
+        // "In Washington", "So Jo Lee", "The Egyptian": a capitalised sentence opener is no name.
+        while words
+            .first()
+            .is_some_and(|w| has(lexicon::OPENERS, &lower(w)))
+        {
+            words.remove(0);
+        }
+        if words.is_empty() || words.len() < 2 && lexicon::is_place_name(&words) {
+            return None;
+        }
+        let joined = words.join(" ");
+        let name = joined.as_str();
         let full = lower(name);
         let surname = surname_key(words.last().copied().unwrap_or(""));
         if let Some(&id) = self.by_key.get(&full) {

@@ -11,7 +11,7 @@
 //! before it, to the next person attributed in the same or the next paragraph.
 
 use super::interview::Turn;
-use super::mentions::{scan_appositions, scan_mentions};
+use super::mentions::{scan_appositions, scan_introduction, scan_mentions};
 use super::narrative::{back_reference, is_dateline, BackRef};
 use super::reported::report;
 use super::speakers::{label_mention, Mention, Speakers};
@@ -80,8 +80,10 @@ impl<'a> Walker<'a> {
         if is_dateline(sentence) {
             return;
         }
-        if scan_mentions(sentence, &mut self.speakers) == 0 {
-            scan_appositions(sentence, &mut self.speakers);
+        if scan_mentions(sentence, &mut self.speakers) == 0
+            && scan_appositions(sentence, &mut self.speakers) == 0
+        {
+            scan_introduction(sentence, &mut self.speakers);
         }
         let backref = back_reference(sentence);
         self.armed |= backref == Some(BackRef::Marker);
@@ -101,11 +103,19 @@ impl<'a> Walker<'a> {
         }
         self.push(Some(id), range, QuoteKind::Reported);
         self.explicit(id);
-        self.arguing = r.opener.then_some(id);
+        self.arguing = Some(id);
     }
 
     /// A narrative sentence without a cue: a back-reference, a continued argument or narrative.
     fn unattributed(&mut self, range: Range<usize>, backref: Option<BackRef>) {
+        // "Jo Lee, chief economist at Delta Bank:" heads the quote that follows.
+        let sentence = &self.text[range.clone()];
+        if sentence.ends_with(':') {
+            if let Some(id) = self.speakers.mentioned(sentence) {
+                self.explicit(id);
+                return;
+            }
+        }
         if let Some(BackRef::Names(m)) = backref {
             if let Some(id) = self.speakers.resolve(&m) {
                 self.armed = true;
