@@ -77,9 +77,9 @@ pub fn scan_introduction(sentence: &str, speakers: &mut Speakers) -> usize {
         }
         if fits && !is_role_word(w) && !has(lexicon::TITLES, &lower(w.trim_end_matches('.'))) {
             run.push(w);
-            if !raw.ends_with([',', ';', ':', ')'])
-                && !(raw.ends_with('.') && w.len() + 1 == raw.len())
-            {
+            let closes = raw.ends_with([',', ';', ':', ')'])
+                || raw.ends_with('.') && w.len() + 1 == raw.len();
+            if !closes {
                 continue;
             }
         }
