@@ -149,6 +149,38 @@ pub fn speaker_label(paragraph: &str) -> Option<(Range<usize>, usize)> {
     Some((name.start + skip..name.end + skip, end + skip))
 }
 
+/// Capitalised kickers of headlines that look like transcript labels ("EXCLUSIVE: ...").
+fn is_kicker(word: &str) -> bool {
+    const KICKERS: &[&str] = &[
+        "exclusive",
+        "breaking",
+        "update",
+        "updated",
+        "watch",
+        "video",
+        "opinion",
+        "analysis",
+        "editorial",
+        "interview",
+        "photos",
+        "live",
+        "explainer",
+        "comment",
+        "review",
+        "source",
+        "note",
+        "editor",
+        "correction",
+        "read",
+        "also",
+        "related",
+        "tags",
+        "q",
+        "a",
+    ];
+    KICKERS.contains(&lower(word.trim_end_matches('.')).as_str())
+}
+
 /// [`speaker_label`] on a paragraph that starts with the label.
 fn bare_label(paragraph: &str) -> Option<(Range<usize>, usize)> {
     const MAX_LABEL: usize = 90;
@@ -177,7 +209,7 @@ fn bare_label(paragraph: &str) -> Option<(Range<usize>, usize)> {
     let nobody = words
         .iter()
         .any(|w| has(lexicon::NOBODY_NOUNS, &lower(clean(w))));
-    let single_plain = words.len() == 1 && !all_caps;
+    let single_plain = words.len() == 1 && (!all_caps || is_kicker(words[0]));
     let ok = (all_caps || capitalised) && rest_ok && !places && !nobody && !single_plain;
     let start = name.len() - name.trim_start().len();
     ok.then_some((start..name.len(), colon + 1))
@@ -259,6 +291,7 @@ mod tests {
         assert_eq!(speaker_label("South Sea: a story"), None);
         assert_eq!(speaker_label("He said: yes."), None);
         assert_eq!(speaker_label("Q: Why?"), None);
+        assert_eq!(speaker_label("EXCLUSIVE: Ports reopen, says Jo Lee"), None);
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub struct Report {
     /// The attribution closes the sentence ("..., Jafarli believes." / "..., said Professor X."):
     /// it may also cover the unattributed sentences before it in the paragraph.
     pub trailing: bool,
+    /// Only the attribution: "Jo Lee, head of the port, said:" introduces a quote and says
+    /// nothing of its own, so it is not the speaker's sentence.
+    pub lead_in: bool,
 }
 
 /// The subject of a reported-speech sentence, or `None` if the sentence reports no speech.
@@ -34,6 +37,7 @@ pub fn report(sentence: &str) -> Option<Report> {
             mention,
             opener: at == 0,
             trailing: at > 0,
+            lead_in: false,
         });
     }
     if let Some(mention) = opinion_opener(&toks) {
@@ -41,14 +45,21 @@ pub fn report(sentence: &str) -> Option<Report> {
             mention,
             opener: true,
             trailing: false,
+            lead_in: false,
         });
     }
     speaker_cues(&toks).into_iter().find_map(|k| {
         let (mention, trailing) = cue_reading(sentence, &toks, k)?;
+        let after = &toks[k + 1..];
+        let lead_in = !trailing
+            && sentence.trim_end().ends_with(':')
+            && after.len() <= 4
+            && !after.iter().any(|(_, t)| lower(clean(t)) == "that");
         Some(Report {
             mention,
             opener: lexicon::has(lexicon::ARGUMENT_CUES, &lower(clean(toks[k].1))),
             trailing,
+            lead_in,
         })
     })
 }
@@ -146,6 +157,7 @@ fn inverted(sentence: &str, toks: &[(usize, &str)], k: usize) -> Option<Mention>
 /// comma (`Kyle Inan, Chief Strategist ..., noted`).
 pub fn subject_before(prefix: &str) -> Option<Mention> {
     const MAX_APPOSITIONS: usize = 3;
+    let prefix = without_dashed_aside(prefix);
     let trimmed = prefix.trim_end();
     if let Some(inner) = trimmed.strip_suffix(',') {
         let named = inner
@@ -169,6 +181,20 @@ pub fn subject_before(prefix: &str) -> Option<Mention> {
     let (head, _) = prefix.split_once(',')?;
     let far = classify(head);
     (far != Mention::NotSubject).then_some(far)
+}
+
+/// The prefix without a closing aside between dashes ("Jo Lee -- who heads the port -- said"
+/// reads as "Jo Lee said").
+fn without_dashed_aside(prefix: &str) -> &str {
+    let trimmed = prefix.trim_end();
+    for dash in ["--", "—", "–"] {
+        if let Some(inner) = trimmed.strip_suffix(dash) {
+            if let Some(open) = inner.rfind(dash) {
+                return &prefix[..open];
+            }
+        }
+    }
+    prefix
 }
 
 /// The name written right before the cue verb, after a subject phrase too long or too odd to

@@ -101,7 +101,9 @@ impl<'a> Walker<'a> {
                 self.push(Some(id), span, QuoteKind::Reported);
             }
         }
-        self.push(Some(id), range, QuoteKind::Reported);
+        if !r.lead_in {
+            self.push(Some(id), range, QuoteKind::Reported);
+        }
         self.explicit(id);
         self.arguing = Some(id);
     }

@@ -45,6 +45,13 @@ pub fn lower(tok: &str) -> String {
 /// True for a word that can be part of a person's name: "Inan", "Al-Hashimi", "O’Brien", "J.".
 /// Acronyms ("TASS", "KI") and words with inner full stops ("Caliber.Az") are not.
 pub fn is_name_word(w: &str) -> bool {
+    for particle in [
+        "al-", "el-", "ad-", "ar-", "as-", "ash-", "at-", "bin-", "ibn-",
+    ] {
+        if let Some(rest) = w.strip_prefix(particle) {
+            return is_name_word(rest);
+        }
+    }
     let mut chars = w.chars();
     let Some(first) = chars.next() else {
         return false;
