@@ -198,6 +198,7 @@ mod tests {
             vec![
                 doe("Political analyst John Doe said the summit was useful."),
                 doe("The analyst warned that risks remain."),
+                doe("Later the bridge opened."),
                 doe("He also believes that trade will grow."),
                 doe("In his opinion, the road matters."),
                 doe("According to Doe, rail is next.")

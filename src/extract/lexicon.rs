@@ -118,7 +118,13 @@ pub const PLACE_WORDS: &[&str] = &[
     "switzerland", "syria", "taiwan", "tajikistan", "tanzania", "thailand", "tunisia", "turkey",
     "türkiye", "turkmenistan", "uganda", "ukraine", "uruguay", "uzbekistan", "venezuela",
     "vietnam", "yemen", "zambia", "zimbabwe", "britain", "england", "scotland", "wales",
-    "crimea", "karabakh", "kurdistan", "tibet", "xinjiang", "nakhchivan", "gaza",
+    "crimea", "karabakh", "kurdistan", "tibet", "xinjiang", "nakhchivan", "gaza", "egyptian",
+    "iranian", "russian", "chinese", "american", "turkish", "azerbaijani", "armenian", "georgian",
+    "kazakh", "kazakhstani", "uzbek", "turkmen", "kyrgyz", "tajik", "indian", "pakistani",
+    "saudi", "qatari", "emirati", "kuwaiti", "israeli", "palestinian", "ukrainian", "european",
+    "british", "french", "german", "italian", "spanish", "polish", "japanese", "korean",
+    "vietnamese", "philippine", "filipino", "indonesian", "nigerian", "african", "asian",
+    "arab", "canadian", "mexican", "brazilian", "swedish", "norwegian", "finnish",
 ];
 
 /// Last words of a geographic name ("Red Sea", "Gilan Province", "Suez Canal").

@@ -21,7 +21,7 @@ pub(super) fn unit(speaker: &str, kind: QuoteKind, text: &str) -> (String, Quote
 }
 
 #[test]
-fn argument_goes_on_after_an_opener_but_not_after_said() {
+fn reported_speech_runs_on_in_its_paragraph() {
     let article = "Tilda Marsh, a historian, said the bridge opened in May. Traffic was light.\n\
                    In her opinion, tolls are too high. Drivers will avoid the bridge.";
     let marsh = |k, t| unit("Tilda Marsh", k, t);
@@ -32,6 +32,7 @@ fn argument_goes_on_after_an_opener_but_not_after_said() {
                 Reported,
                 "Tilda Marsh, a historian, said the bridge opened in May."
             ),
+            marsh(Reported, "Traffic was light."),
             marsh(Reported, "In her opinion, tolls are too high."),
             marsh(Reported, "Drivers will avoid the bridge.")
         ]

@@ -356,6 +356,43 @@ mod tests {
     }
 
     #[test]
+    fn real_page_subjects() {
+        let titled = |n: &str| {
+            Some(Mention::Name {
+                name: n.into(),
+                titled: true,
+            })
+        };
+        assert_eq!(
+            cue_subject("European Commissioner for Trade Affairs Lea Vos said that it holds."),
+            titled("Lea Vos")
+        );
+        assert_eq!(
+            cue_subject("In a talk on Monday the Emir Sheikh Ali bin Saud al-Roe said it works."),
+            titled("Sheikh Ali bin Saud al-Roe")
+        );
+        assert_eq!(
+            cue_subject("Ivo Lund -- who heads the port, the largest in Norway -- said it works."),
+            name("Ivo Lund")
+        );
+        assert_eq!(
+            cue_subject("Trade links Iran, Azerbaijan, and Russia, said Ana Duarte, the mayor."),
+            name("Ana Duarte")
+        );
+        assert_eq!(
+            cue_subject("As Jo Lee pointed out, the port is ready."),
+            name("Jo Lee")
+        );
+        let r = report("Jo Lee, head of the port, said:").expect("lead-in");
+        assert!(r.lead_in);
+        assert!(
+            !report("Jo Lee said that the port is ready:")
+                .expect("report")
+                .lead_in
+        );
+    }
+
+    #[test]
     fn openers() {
         assert_eq!(
             cue_subject("According to him, prices will rise."),

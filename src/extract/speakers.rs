@@ -279,7 +279,7 @@ impl Speakers {
         {
             words.remove(0);
         }
-        if words.is_empty() || words.len() < 2 && lexicon::is_place_name(&words) {
+        if words.is_empty() || lexicon::is_place_name(&words) {
             return None;
         }
         let joined = words.join(" ");

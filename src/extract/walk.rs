@@ -2,9 +2,9 @@
 //! last, which quotes are still waiting for their speaker, and which narrative sentences of the
 //! current paragraph may still be claimed by an attribution.
 //!
-//! Three rules need this state. Reported speech after an opener ("In his opinion, ...") or an
-//! opinion verb ("He believes ...") goes on
-//! in the following unattributed sentences of the paragraph. A paragraph-final attribution
+//! Three rules need this state. Reported speech ("The governor stated that ...", "In his
+//! opinion, ...") goes on in the following unattributed sentences of the paragraph, as it does
+//! in wire copy that attributes once and reports for several sentences. A paragraph-final attribution
 //! ("..., Jafarli believes.") covers the unattributed sentences before it. A quote with no
 //! attribution inherits the previous speaker, but is handed to a person named after it when a
 //! back-reference says so ("This is the view of ...", "Their author, ...") or, if nobody spoke
