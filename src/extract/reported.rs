@@ -48,20 +48,29 @@ pub fn report(sentence: &str) -> Option<Report> {
             lead_in: false,
         });
     }
-    speaker_cues(&toks).into_iter().find_map(|k| {
-        let (mention, trailing) = cue_reading(sentence, &toks, k)?;
+    // A person's reading wins over an institution's ("..., when the port is expected to ...").
+    let mut nobody = None;
+    for k in speaker_cues(&toks) {
+        let Some((mention, trailing)) = cue_reading(sentence, &toks, k) else {
+            continue;
+        };
         let after = &toks[k + 1..];
         let lead_in = !trailing
             && sentence.trim_end().ends_with(':')
             && after.len() <= 4
             && !after.iter().any(|(_, t)| lower(clean(t)) == "that");
-        Some(Report {
+        let report = Report {
             mention,
             opener: lexicon::has(lexicon::ARGUMENT_CUES, &lower(clean(toks[k].1))),
             trailing,
             lead_in,
-        })
-    })
+        };
+        if report.mention != Mention::Nobody {
+            return Some(report);
+        }
+        nobody = nobody.or(Some(report));
+    }
+    nobody
 }
 
 /// Who speaks through the cue verb at token `k`, and whether the attribution closes the
@@ -112,10 +121,7 @@ fn speaker_cues(toks: &[(usize, &str)]) -> Vec<usize> {
         }
     }
     // "As Jo Lee pointed out, the port is ready.": with no other speaker, the cited one speaks.
-    if out.is_empty() {
-        cited_cues.truncate(1);
-        return cited_cues;
-    }
+    out.extend(cited_cues.into_iter().take(1));
     out
 }
 
@@ -381,6 +387,10 @@ mod tests {
         );
         assert_eq!(
             cue_subject("As Jo Lee pointed out, the port is ready."),
+            name("Jo Lee")
+        );
+        assert_eq!(
+            cue_subject("As Jo Lee pointed out, ships are expected in May."),
             name("Jo Lee")
         );
         let r = report("Jo Lee, head of the port, said:").expect("lead-in");
