@@ -116,6 +116,11 @@ fn sentences_in(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     };
     split_sentences(slice)
         .into_iter()
+        .filter(|s| {
+            // "(Port news)": a link or tag in brackets is nobody's sentence.
+            let t = &slice[s.clone()];
+            !(t.starts_with('(') && t.ends_with(')'))
+        })
         .filter_map(|s| {
             let skip = dateline_prefix(&slice[s.clone()]);
             trim_marks(text, range.start + s.start + skip..range.start + s.end)

@@ -121,7 +121,11 @@ fn leading(text: &str, piece: Range<usize>) -> Option<(Mention, usize)> {
         .rsplit(char::is_whitespace)
         .next()
         .is_some_and(|w| lexicon::is_cue(&lower(clean(w)), false));
-    if !(sentence.ends_with([':', ',']) || ends_with_cue) {
+    // "..., Peskov said." is a sentence of its own; only a bare "Peskov said." introduces.
+    const MAX_BARE_WORDS: usize = 6;
+    let complete = sentence.ends_with(['.', '!', '?']);
+    let bare = !complete || tokens(sentence).nth(MAX_BARE_WORDS).is_none();
+    if !(sentence.ends_with([':', ',']) || ends_with_cue && bare) {
         return None;
     }
     let cue_at = tokens(sentence)

@@ -39,10 +39,16 @@ pub fn body_paragraphs(text: &str) -> Vec<Range<usize>> {
 }
 
 /// True for a paragraph that does not end like a sentence (navigation, title, byline, date);
-/// only leading ones, followed by a paragraph that ends like a sentence, are dropped.
+/// only leading ones, followed by a paragraph that ends like a sentence, are dropped. A long
+/// paragraph is body text even when a link or a tag trails after its last full stop.
 fn is_heading(paragraph: &str) -> bool {
+    const MAX_HEADING_WORDS: usize = 30;
     let end = paragraph.trim_end_matches(['”', '"', '’', '»', ')', ' ']);
-    !end.ends_with(['.', '!', '?', '…'])
+    let long = paragraph
+        .split_whitespace()
+        .nth(MAX_HEADING_WORDS)
+        .is_some();
+    !long && !end.ends_with(['.', '!', '?', '…'])
 }
 
 /// Words that mark a photo caption or credit.
@@ -134,6 +140,10 @@ mod tests {
             .map(|r| &text[r])
             .collect();
         assert_eq!(got, vec!["OSLO, May 2. Jo Lee said it.", "End"]);
+        let long = "Jo Lee said on Monday that the port of the city will be ready for ships from \
+                    the north by the end of the year and that rail will follow soon after that \
+                    (Port news)\nShips came.";
+        assert_eq!(body_paragraphs(long).len(), 2);
     }
 
     #[test]

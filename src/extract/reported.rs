@@ -177,6 +177,12 @@ pub fn subject_before(prefix: &str) -> Option<Mention> {
     } else {
         let after_last_comma = prefix.rsplit(',').next().unwrap_or(prefix);
         let near = classify(after_last_comma);
+        if near == Mention::Nobody {
+            // "In an interview to a magazine Sheikh Ali al-Roe said": the name at the verb wins.
+            if let Some(run) = name_run_before(prefix) {
+                return Some(run);
+            }
+        }
         if near != Mention::NotSubject {
             return Some(near);
         }
@@ -388,6 +394,14 @@ mod tests {
         assert_eq!(
             cue_subject("As Jo Lee pointed out, the port is ready."),
             name("Jo Lee")
+        );
+        assert_eq!(
+            cue_subject("In a talk to a weekly magazine Jo Lee said it works."),
+            name("Jo Lee")
+        );
+        assert_eq!(
+            cue_subject("His Highness the Emir said it works."),
+            Some(Mention::Role)
         );
         assert_eq!(
             cue_subject("As Jo Lee pointed out, ships are expected in May."),

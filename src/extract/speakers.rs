@@ -173,6 +173,10 @@ fn classify_named(words: &[&str]) -> Mention {
     if titled && rest.first().is_some_and(|w| *w == "of" || *w == "for") {
         return portfolio_name(rest);
     }
+    if rest.is_empty() && words.last().is_some_and(is_title) {
+        // "His Highness the Emir", "Defence Minister": a role without a name refers back.
+        return Mention::Role;
+    }
     let nobody = rest.iter().any(|w| has(lexicon::NOBODY_NOUNS, &lower(w)));
     if nobody && (run == rest.len() || !titled) {
         return Mention::Nobody;
