@@ -79,7 +79,7 @@ pub fn report(sentence: &str) -> Option<Report> {
 fn cue_reading(sentence: &str, toks: &[(usize, &str)], k: usize) -> Option<(Mention, bool)> {
     let before = subject_before(&sentence[..toks[k].0]);
     let weak = match &before {
-        None => true,
+        None | Some(Mention::Nobody) => true,
         Some(Mention::Name { name, titled }) => !titled && !name.contains(' '),
         Some(_) => false,
     };
@@ -389,6 +389,10 @@ mod tests {
         );
         assert_eq!(
             cue_subject("Trade links Iran, Azerbaijan, and Russia, said Ana Duarte, the mayor."),
+            name("Ana Duarte")
+        );
+        assert_eq!(
+            cue_subject("The port is a link for Iran, said Ana Duarte, the mayor, Wire reports."),
             name("Ana Duarte")
         );
         assert_eq!(

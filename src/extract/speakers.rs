@@ -209,7 +209,17 @@ fn portfolio_name(rest: &[&str]) -> Mention {
     }
     let run = rest.iter().rev().take_while(|w| is_name_word(w)).count();
     let initial = run >= 3 && rest[rest.len() - 2].ends_with('.');
-    let take = if initial { 3 } else { 2 };
+    // Known portfolio words ("for Transport", "of Economic Affairs") end the role; what follows
+    // is the whole name ("Chee Hong Tat"). Otherwise the last two words are taken.
+    let after_portfolio = rest[rest.len() - run..]
+        .iter()
+        .rposition(|w| {
+            let low = lower(w);
+            has(lexicon::PORTFOLIO_WORDS, &low) || lexicon::is_place_name(&[w])
+        })
+        .map(|i| run - i - 1)
+        .filter(|n| (2..=4).contains(n));
+    let take = after_portfolio.unwrap_or(if initial { 3 } else { 2 });
     let name = &rest[rest.len() - take.min(run)..];
     if run < take || name.iter().any(|w| has(lexicon::NOBODY_NOUNS, &lower(w))) {
         return Mention::NotSubject;
