@@ -102,7 +102,12 @@ impl<'a> Walker<'a> {
             }
         }
         if !r.lead_in {
-            self.push(Some(id), range, QuoteKind::Reported);
+            // "According to him, the key is the corridor:" before a quote keeps its words, not
+            // the colon that hands over to the quote.
+            let next = self.text[range.end..].trim_start();
+            let quote_next = next.starts_with(['“', '"', '«', '‘', '\'']);
+            let end = range.end - usize::from(sentence.ends_with(':') && quote_next);
+            self.push(Some(id), range.start..end, QuoteKind::Reported);
         }
         self.explicit(id);
         self.arguing = Some(id);
