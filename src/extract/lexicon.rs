@@ -182,6 +182,11 @@ pub const PORTFOLIO_WORDS: &[&str] = &[
     "monetary", "fiscal", "policy", "strategy", "logistics", "maritime", "shipping", "ports",
 ];
 
+/// Words that start a new sentence after a dotted acronym ("... the U.K. He is ...").
+pub const SENTENCE_STARTS: &[&str] = &[
+    "he", "she", "it", "we", "they", "i", "this", "these", "those", "there", "but", "however",
+];
+
 /// Words that open a sentence in capitals and never start a name.
 #[rustfmt::skip]
 pub const OPENERS: &[&str] = &[

@@ -282,7 +282,37 @@ fn opinion_opener(toks: &[(usize, &str)]) -> Option<Mention> {
     let (a, b, c) = (lower(clean(a.1)), lower(clean(b.1)), lower(clean(c.1)));
     let opener =
         a == "in" && (b == "his" || b == "her") && lexicon::has(lexicon::OPINION_NOUNS, &c);
-    opener.then_some(Mention::Pronoun)
+    if opener {
+        return Some(Mention::Pronoun);
+    }
+    for_opener(toks)
+}
+
+/// "For him, ...", "In addition, for the chief economist of the bank, ...": whose view the
+/// sentence gives, in the translated press's idiom.
+fn for_opener(toks: &[(usize, &str)]) -> Option<Mention> {
+    const MAX_LEAD: usize = 3;
+    const MAX_PHRASE: usize = 8;
+    let at = toks
+        .iter()
+        .take(MAX_LEAD + 1)
+        .position(|(_, t)| lower(t) == "for")?;
+    if at > 0 && !toks[at - 1].1.ends_with(',') {
+        return None;
+    }
+    let phrase = &toks[at + 1..toks.len().min(at + 1 + MAX_PHRASE)];
+    let end = phrase.iter().position(|(_, t)| t.ends_with(','))?;
+    let words: Vec<String> = phrase[..=end]
+        .iter()
+        .map(|(_, t)| lower(clean(t)))
+        .collect();
+    match words.as_slice() {
+        [w] if w == "him" || w == "her" => Some(Mention::Pronoun),
+        [the, rest @ ..] if the == "the" && rest.iter().take(3).any(|w| lexicon::is_role(w)) => {
+            Some(Mention::Role)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -418,6 +448,19 @@ mod tests {
                 .expect("report")
                 .lead_in
         );
+    }
+
+    #[test]
+    fn for_openers() {
+        assert_eq!(
+            cue_subject("For him, prices will rise."),
+            Some(Mention::Pronoun)
+        );
+        assert_eq!(
+            cue_subject("In addition, for the chief economist of the bank, gas matters."),
+            Some(Mention::Role)
+        );
+        assert_eq!(cue_subject("For the first time, prices rose."), None);
     }
 
     #[test]

@@ -91,6 +91,15 @@ fn is_abbreviation(text: &str, dot: usize, next: char) -> bool {
     if lexicon::has(lexicon::ABBREVIATIONS, &low) {
         return true;
     }
+    // "... with France and the U.K. He is ...": a dotted acronym before a pronoun ends it.
+    let next_word: String = text[dot + 1..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    if word.contains('.') && lexicon::has(lexicon::SENTENCE_STARTS, &next_word.to_lowercase()) {
+        return false;
+    }
     if next.is_ascii_digit() && lexicon::has(lexicon::NUMBERED_ABBREVIATIONS, &low) {
         return true;
     }
@@ -126,6 +135,18 @@ mod tests {
             vec![
                 "Kyle Inan of KI Asset Management Co. (USA), noted it.",
                 "Next."
+            ]
+        );
+    }
+
+    #[test]
+    fn acronym_before_a_pronoun_ends_the_sentence() {
+        assert_eq!(
+            split("Ties with France and the U.K. He is firm. The U.S. Senate agreed."),
+            vec![
+                "Ties with France and the U.K.",
+                "He is firm.",
+                "The U.S. Senate agreed."
             ]
         );
     }

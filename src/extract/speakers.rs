@@ -121,7 +121,9 @@ fn name_case(word: &str) -> String {
 fn classify_definite(words: &[&str]) -> Mention {
     for (i, w) in words.iter().enumerate() {
         let low = lower(w);
-        if has(lexicon::NOBODY_NOUNS, &low) {
+        let role_follows = || words[i + 1..].iter().any(|w| lexicon::is_role(&lower(w)));
+        if has(lexicon::NOBODY_NOUNS, &low) && !role_follows() {
+            // "the Kremlin spokesperson" is a person; "the U.S. Embassy" is not.
             return Mention::Nobody;
         }
         if lexicon::is_role(&low) {
@@ -424,6 +426,7 @@ mod tests {
         assert_eq!(classify("the Senate"), Mention::Nobody);
         assert_eq!(classify("the first session"), Mention::NotSubject);
         assert_eq!(classify("the U.S. Embassy"), Mention::Nobody);
+        assert_eq!(classify("the Kremlin spokesperson"), Mention::Role);
         assert_eq!(classify("the statement"), Mention::Nobody);
         assert_eq!(classify("analysts"), Mention::Nobody);
         assert_eq!(classify("Foreign Ministry"), Mention::Nobody);
