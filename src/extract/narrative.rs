@@ -190,7 +190,7 @@ fn site_name(s: &str) -> Option<usize> {
 }
 
 /// True for an English month name or its abbreviation.
-fn is_month(word: &str) -> bool {
+pub fn is_month(word: &str) -> bool {
     const MONTHS: &[&str] = &[
         "jan",
         "feb",

@@ -4,6 +4,7 @@
 //! classifies it; who it refers to is decided by the speaker registry in article order.
 
 use super::lexicon;
+use super::narrative::is_month;
 use super::speakers::{classify, Mention};
 use super::words::{clean, is_name_word, is_particle, lower, tokens};
 
@@ -21,6 +22,9 @@ pub struct Report {
     /// Only the attribution: "Jo Lee, head of the port, said:" introduces a quote and says
     /// nothing of its own, so it is not the speaker's sentence.
     pub lead_in: bool,
+    /// Only who spoke and where: "Jo Lee said at a conference in Oslo." gives the preceding
+    /// unattributed sentences of its paragraph their speaker and is not a sentence of hers.
+    pub bare: bool,
 }
 
 /// The subject of a reported-speech sentence, or `None` if the sentence reports no speech.
@@ -38,6 +42,7 @@ pub fn report(sentence: &str) -> Option<Report> {
             opener: at == 0,
             trailing: at > 0,
             lead_in: false,
+            bare: false,
         });
     }
     if let Some(mention) = opinion_opener(&toks) {
@@ -46,6 +51,7 @@ pub fn report(sentence: &str) -> Option<Report> {
             opener: true,
             trailing: false,
             lead_in: false,
+            bare: false,
         });
     }
     // A person's reading wins over an institution's ("..., when the port is expected to ...").
@@ -64,6 +70,10 @@ pub fn report(sentence: &str) -> Option<Report> {
             opener: lexicon::has(lexicon::ARGUMENT_CUES, &lower(clean(toks[k].1))),
             trailing,
             lead_in,
+            bare: !trailing
+                && !lead_in
+                && opens_with_subject(&sentence[..toks[k].0])
+                && is_bare(sentence, toks[k].1, after),
         };
         if report.mention != Mention::Nobody {
             return Some(report);
@@ -71,6 +81,53 @@ pub fn report(sentence: &str) -> Option<Report> {
         nobody = nobody.or(Some(report));
     }
     nobody
+}
+
+/// True if what follows the cue verb only says where or to whom ("at a conference in Paris,
+/// Wire reports.", "told the Daily Times."), not what was said.
+fn is_bare(sentence: &str, cue: &str, after: &[(usize, &str)]) -> bool {
+    const MAX_AFTER: usize = 12;
+    const MAX_TOLD: usize = 5;
+    const SETTINGS: &[&str] = &[
+        "at",
+        "in",
+        "on",
+        "during",
+        "after",
+        "before",
+        "yesterday",
+        "today",
+        "last",
+        "this",
+    ];
+    let first = after.first().map(|(_, t)| lower(clean(t)));
+    // "said on Monday" sets the scene; "calls on the allies" says something.
+    let dated = after.get(1).is_some_and(|(_, t)| {
+        let w = lower(clean(t));
+        t.starts_with(|c: char| c.is_ascii_digit())
+            || is_month(&w)
+            || w.ends_with("day") && w.len() > 5
+    });
+    if first.as_deref() == Some("on") && !dated {
+        return false;
+    }
+    let told = matches!(lower(clean(cue)).as_str(), "told" | "tells") && after.len() <= MAX_TOLD;
+    let settles = told || first.is_none_or(|w| SETTINGS.contains(&w.as_str()));
+    settles
+        && after.len() <= MAX_AFTER
+        && !after.iter().any(|(_, t)| lower(clean(t)) == "that")
+        && !sentence.contains(['“', '"', '«'])
+}
+
+/// True if the sentence opens with its speaker ("Jo Lee, an economist, said ..."), not with a
+/// clause of content before a trailing "..., he noted."
+fn opens_with_subject(prefix: &str) -> bool {
+    let head = prefix.split(',').next().unwrap_or(prefix);
+    match classify(head) {
+        Mention::Name { name, titled } => titled || name.contains(' '),
+        Mention::Pronoun | Mention::Role => true,
+        _ => false,
+    }
 }
 
 /// Who speaks through the cue verb at token `k`, and whether the attribution closes the
@@ -440,6 +497,24 @@ mod tests {
         assert_eq!(
             cue_subject("As Jo Lee pointed out, ships are expected in May."),
             name("Jo Lee")
+        );
+        let r =
+            report("Jo Lee, an economist, said at a forum in Oslo, Wire reports.").expect("bare");
+        assert!(r.bare);
+        assert!(
+            !report("Jo Lee said at the forum that it works.")
+                .expect("x")
+                .bare
+        );
+        assert!(
+            !report("She also calls on the allies to act.")
+                .expect("x")
+                .bare
+        );
+        assert!(
+            !report("New, young leaders have emerged, he noted.")
+                .expect("x")
+                .bare
         );
         let r = report("Jo Lee, head of the port, said:").expect("lead-in");
         assert!(r.lead_in);

@@ -96,12 +96,12 @@ impl<'a> Walker<'a> {
             self.uncovered.clear();
             return;
         };
-        if r.trailing && self.ends_paragraph(range.end) {
+        if r.bare || r.trailing && self.ends_paragraph(range.end) {
             for span in std::mem::take(&mut self.uncovered) {
                 self.push(Some(id), span, QuoteKind::Reported);
             }
         }
-        if !r.lead_in {
+        if !r.lead_in && !r.bare {
             // "According to him, the key is the corridor:" before a quote keeps its words, not
             // the colon that hands over to the quote.
             let next = self.text[range.end..].trim_start();
