@@ -343,14 +343,28 @@ impl Speakers {
     fn variant_of(&self, surname: &str, words: &[&str]) -> Option<usize> {
         const RECENT: usize = 64;
         const MIN_LEN: usize = 5;
-        if surname.chars().count() < MIN_LEN {
+        let from = self.names.len().saturating_sub(RECENT);
+        if surname.chars().count() >= MIN_LEN {
+            let found = (from..self.names.len()).rev().find(|&id| {
+                let known = self.names[id].rsplit(' ').next().unwrap_or("");
+                let budget = if surname.chars().count() > 6 { 2 } else { 1 };
+                self.compatible(id, words) && edit_distance(&lower(known), surname, budget)
+            });
+            if found.is_some() {
+                return found;
+            }
+        }
+        // A two-word surname with a short last part ("Abdel Ati" / "Badr Abdel Aty"): the
+        // words must match the known name's last words but for one letter.
+        if words.len() != 2 {
             return None;
         }
-        let from = self.names.len().saturating_sub(RECENT);
+        let tail = lower(&words.join(" "));
         (from..self.names.len()).rev().find(|&id| {
-            let known = self.names[id].rsplit(' ').next().unwrap_or("");
-            let budget = if surname.chars().count() > 6 { 2 } else { 1 };
-            self.compatible(id, words) && edit_distance(&lower(known), surname, budget)
+            let known: Vec<&str> = self.names[id].split(' ').collect();
+            known.len() > 2
+                && lower(known[known.len() - 2]) == lower(words[0])
+                && edit_distance(&lower(&known[known.len() - 2..].join(" ")), &tail, 1)
         })
     }
 
@@ -490,6 +504,26 @@ mod tests {
         assert_eq!(s.resolve(&name("Ivan Petrov")), Some(1));
         assert_eq!(s.resolve(&name("Lee")), None);
         assert!(!edit_distance("abcde", "vwxyz", 2));
+        let omar = s.resolve(&name("Omar Abdel Aty"));
+        assert_eq!(s.resolve(&name("Abdel Ati")), omar);
+        assert_ne!(s.resolve(&name("Abdel Rahim")), omar);
+    }
+
+    #[test]
+    fn long_names_are_known_by_every_part() {
+        let mut s = Speakers::default();
+        let id = s.resolve(&name("Tay Boon Hock"));
+        let mr = Mention::Name {
+            name: "Tay".into(),
+            titled: true,
+        };
+        assert_eq!(s.resolve(&mr), id);
+        assert_eq!(
+            s.resolve(&label_mention("AL ROE")),
+            s.resolve(&name("Ali bin Saud Al Roe"))
+        );
+        assert_eq!(s.resolve(&name("Asia Pacific")), None);
+        assert_eq!(s.resolve(&name("In Washington")), None);
     }
 
     #[test]
