@@ -34,8 +34,32 @@ pub fn body_paragraphs(text: &str) -> Vec<Range<usize>> {
         .unwrap_or(0);
     all.into_iter()
         .skip(headings)
-        .filter(|p| !is_noise(&text[p.clone()]))
+        .filter(|p| !is_noise(&text[p.clone()]) && !is_subheading(&text[p.clone()]))
         .collect()
+}
+
+/// True for a short paragraph inside the body with no sentence end at all: a subheading, a
+/// repeated title or a kicker ("Step forward", "Ports reopen, says minister Jo Lee"). A
+/// quote or a sentence that runs on into the next paragraph has more words or ends with a
+/// comma, a colon or a dash.
+fn is_subheading(paragraph: &str) -> bool {
+    const MAX_WORDS: usize = 30;
+    const MAX_QUOTED_WORDS: usize = 5;
+    let words = paragraph.split_whitespace().count();
+    let quoted = paragraph.starts_with(['“', '"', '«', '‘']);
+    if quoted && words > MAX_QUOTED_WORDS {
+        // A quoted paragraph without a full stop is speech ("“We will hold”"), unless it is
+        // as short as a pull-quote heading ("“Step forward”").
+        return false;
+    }
+    let bare = paragraph.trim_matches(['”', '"', '“', '’', '‘', '»', '«', ' ']);
+    let ends_open = bare.ends_with([',', ':', ';', '-', '–', '—']);
+    let starts_marked = paragraph.starts_with(['-', '–', '—', '•']) || paragraph.contains(':');
+    words <= MAX_WORDS
+        && !bare.contains(['.', '!', '?', '…'])
+        && !ends_open
+        && !starts_marked
+        && bare.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// True for a paragraph that does not end like a sentence (navigation, title, byline, date);
@@ -95,6 +119,27 @@ pub fn is_noise(paragraph: &str) -> bool {
     code || short
         && (CAPTION_MARKS.iter().any(|m| paragraph.contains(m))
             || CREDIT_OPENINGS.iter().any(|m| paragraph.starts_with(m)))
+        || is_byline(paragraph)
+}
+
+/// "By Jo Lee", "Jo Lee reports.", "Jo Lee, Oslo": the reporter's credit, not a sentence.
+fn is_byline(paragraph: &str) -> bool {
+    const MAX_WORDS: usize = 5;
+    let words: Vec<&str> = paragraph.split_whitespace().collect();
+    let named = |ws: &[&str]| {
+        (2..=4).contains(&ws.len())
+            && ws
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    };
+    words.len() <= MAX_WORDS
+        && match words.as_slice() {
+            ["By", rest @ ..] => named(rest),
+            [name @ .., last] if matches!(*last, "reports." | "reports" | "reporting") => {
+                named(name)
+            }
+            _ => false,
+        }
 }
 
 /// `range` without leading and trailing whitespace, or `None` if nothing is left.
@@ -129,17 +174,26 @@ mod tests {
         assert!(is_noise("Interviewed by Jo Lee"));
         assert!(is_noise("WIRE0204202500023ID11093"));
         assert!(!is_noise("He said the talks went well."));
+        assert!(is_noise("By Jo Lee"));
+        assert!(is_noise("Jo Lee reports."));
+        assert!(!is_noise("Jo Lee said."));
+        assert!(is_subheading("Step forward"));
+        assert!(is_subheading("“Step forward”"));
+        assert!(!is_subheading("“The second half of the year will tell”"));
+        assert!(is_subheading("Ports reopen, says minister Jo Lee"));
+        assert!(!is_subheading("“The port will open in May and the"));
+        assert!(!is_subheading("Jo Lee, chief economist at Delta Bank:"));
     }
 
     #[test]
     fn headings_are_dropped() {
         let text =
-            "Home News Share\nJo Lee: \"Peace needs villages\"\nOSLO, May 2. Jo Lee said it.\nEnd";
+            "Home News Share\nJo Lee: \"Peace needs villages\"\nOSLO, May 2. Jo Lee said it.\nEnd.";
         let got: Vec<&str> = body_paragraphs(text)
             .into_iter()
             .map(|r| &text[r])
             .collect();
-        assert_eq!(got, vec!["OSLO, May 2. Jo Lee said it.", "End"]);
+        assert_eq!(got, vec!["OSLO, May 2. Jo Lee said it.", "End."]);
         let long = "Jo Lee said on Monday that the port of the city will be ready for ships from \
                     the north by the end of the year and that rail will follow soon after that \
                     (Port news)\nShips came.";
