@@ -18,16 +18,29 @@ pub fn soften_line_breaks(article: &str) -> Cow<'_, str> {
     let lines: Vec<(usize, &str)> = line_starts(article).collect();
     let wrapped = is_hard_wrapped(&lines);
     let mut soft = Vec::new();
-    for pair in lines.windows(2) {
-        let ((_, line), (next_start, next)) = (pair[0], pair[1]);
-        let (before, after) = (line.trim(), next.trim());
-        if before.is_empty() || after.is_empty() || ends_sentence(before) {
+    // The last non-empty line before the current one, and the newlines since it.
+    let mut previous: Option<&str> = None;
+    let mut breaks: Vec<usize> = Vec::new();
+    for &(start, line) in &lines {
+        if start > 0 {
+            breaks.push(start - 1);
+        }
+        let text = line.trim();
+        if text.is_empty() {
             continue;
         }
-        let lower = after.chars().next().is_some_and(char::is_lowercase);
-        if lower || wrapped && !is_marker_line(after) {
-            soft.push(next_start - 1);
+        if previous.is_some_and(|b| !ends_sentence(b)) {
+            let lower = text.chars().next().is_some_and(char::is_lowercase);
+            let adjacent = breaks.len() == 1;
+            // A lowercase start continues the line before even across a blank line ("Jo Lee,
+            // chairman of the Chamber\n\nin China, in an interview:"); a wrapped article's
+            // lines continue when nothing but the newline separates them.
+            if lower || wrapped && adjacent && !is_marker_line(text) {
+                soft.extend(breaks.iter().copied());
+            }
         }
+        breaks.clear();
+        previous = Some(text);
     }
     if soft.is_empty() {
         return Cow::Borrowed(article);
@@ -104,6 +117,15 @@ mod tests {
         assert_eq!(
             soft(text),
             "The minister said the plan will work.\nNext paragraph."
+        );
+    }
+
+    #[test]
+    fn lowercase_continuation_joins_across_a_blank_line() {
+        let text = "Jo Lee, chairman of the Chamber\n\nin Oslo, on radio:\n\n\"Yes.\"";
+        assert_eq!(
+            soft(text),
+            "Jo Lee, chairman of the Chamber  in Oslo, on radio:\n\n\"Yes.\""
         );
     }
 

@@ -32,6 +32,8 @@ pub struct Walker<'a> {
     pub speakers: Speakers,
     pub units: Vec<Unit>,
     previous: Option<usize>,
+    /// Paragraph in which `previous` last spoke.
+    previous_para: usize,
     /// Units of unattributed quotes since the last explicit attribution, with their paragraph.
     orphans: Vec<(usize, usize)>,
     /// A back-reference marker was seen since the last explicit attribution.
@@ -52,6 +54,7 @@ impl<'a> Walker<'a> {
             speakers: Speakers::default(),
             units: Vec::new(),
             previous: None,
+            previous_para: 0,
             orphans: Vec::new(),
             armed: false,
             para: 0,
@@ -133,7 +136,15 @@ impl<'a> Walker<'a> {
         match self.arguing {
             Some(id) => self.push(Some(id), range, QuoteKind::Reported),
             None => {
-                self.previous = None;
+                // Narrative that names someone else ends the previous speaker's turn; a
+                // remark without a person ("on the economy. Part of the plan is ...") does not.
+                let other = self
+                    .speakers
+                    .mentioned(&self.text[range.clone()])
+                    .is_some_and(|id| Some(id) != self.previous);
+                if other || self.previous_para != self.para {
+                    self.previous = None;
+                }
                 self.uncovered.push(range);
             }
         }
@@ -158,6 +169,7 @@ impl<'a> Walker<'a> {
                 self.push(id, span, QuoteKind::Direct);
             }
             self.previous = id;
+            self.previous_para = self.para;
             return;
         };
         let id = self.speakers.resolve(mention);
@@ -197,6 +209,7 @@ impl<'a> Walker<'a> {
         }
         self.armed = false;
         self.previous = Some(id);
+        self.previous_para = self.para;
     }
 
     fn push(&mut self, id: Option<usize>, span: Range<usize>, kind: QuoteKind) {
