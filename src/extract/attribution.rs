@@ -69,6 +69,10 @@ fn tail(text: &str, block: &Block, piece: Range<usize>) -> Option<(Mention, usiz
     if closed_sentence && sentence.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }
+    if sentence.trim_end().ends_with(':') {
+        // "Jo Lee, head of the port, said:" introduces the next quote, not this one.
+        return None;
+    }
     let toks: Vec<(usize, &str)> = tokens(sentence).take(TAIL_CUE_WORDS).collect();
     let k = toks
         .iter()

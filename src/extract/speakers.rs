@@ -223,7 +223,8 @@ fn portfolio_name(rest: &[&str]) -> Mention {
         .filter(|n| (2..=4).contains(n));
     let take = after_portfolio.unwrap_or(if initial { 3 } else { 2 });
     let name = &rest[rest.len() - take.min(run)..];
-    if run < take || name.iter().any(|w| has(lexicon::NOBODY_NOUNS, &lower(w))) {
+    let nobody = name.iter().any(|w| has(lexicon::NOBODY_NOUNS, &lower(w)));
+    if run < take || nobody || lexicon::is_place_name(name) {
         return Mention::NotSubject;
     }
     Mention::Name {
