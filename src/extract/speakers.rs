@@ -327,8 +327,9 @@ impl Speakers {
         self.names.push(name.to_string());
         self.by_key.insert(full, id);
         self.by_key.insert(surname, id);
-        if words.len() >= 3 {
-            // "Mr Chee" of "Chee Hong Tat": long names are also known by their other words.
+        if words.len() >= 2 {
+            // "Mr Chee" of "Chee Hong Tat", "Yang" of "Yang Lixian": names written family name
+            // first are also known by their other words.
             for w in &words[..words.len() - 1] {
                 if !is_particle(&lower(w)) && w.chars().count() > 2 {
                     self.by_key.entry(surname_key(w)).or_insert(id);
