@@ -53,7 +53,12 @@ pub fn assemble(stages: &Stages) -> Vec<Extracted> {
                     _ => None,
                 };
                 let spans = block_sentences(text, block);
-                walker.block(block.open, spans, attribution, named_before);
+                let runs_on = block
+                    .close
+                    .as_ref()
+                    .and_then(|c| text.get(c.end..))
+                    .is_some_and(|rest| rest.starts_with(char::is_alphanumeric));
+                walker.block(block.open, spans, attribution, named_before, runs_on);
             }
             Event::Turn(i) => {
                 let t = &stages.turns[i];

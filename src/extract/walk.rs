@@ -133,6 +133,19 @@ impl<'a> Walker<'a> {
                 return;
             }
         }
+        // "We will build it.": first-person narrative right after a quote in the same
+        // paragraph is still the quoted person speaking (the page closed the quote early).
+        let first_person = || {
+            sentence
+                .split(|c: char| !c.is_alphabetic())
+                .any(|w| matches!(w, "I" | "we" | "We" | "our" | "Our" | "my" | "My" | "us"))
+        };
+        if self.arguing.is_none() && self.previous_para == self.para && first_person() {
+            if let Some(id) = self.previous {
+                self.arguing = Some(id);
+                return self.push(Some(id), range, QuoteKind::Direct);
+            }
+        }
         match self.arguing {
             Some(id) => self.push(Some(id), range, QuoteKind::Reported),
             None => {
@@ -152,12 +165,15 @@ impl<'a> Walker<'a> {
 
     /// A quote block split into `sentences`, with its own attribution if it has one and the
     /// person named in the narrative right before it in the same paragraph.
+    /// `runs_on`: the closing mark is glued to the next word (`looked at.”It all ...`), so the
+    /// page dropped a reopening mark and the speaker goes on in the rest of the paragraph.
     pub fn block(
         &mut self,
         open: usize,
         sentences: Vec<Range<usize>>,
         attribution: Option<&Mention>,
         named_before: Option<usize>,
+        runs_on: bool,
     ) {
         self.enter(open);
         self.arguing = None;
@@ -170,6 +186,7 @@ impl<'a> Walker<'a> {
             }
             self.previous = id;
             self.previous_para = self.para;
+            self.arguing = id.filter(|_| runs_on);
             return;
         };
         let id = self.speakers.resolve(mention);
@@ -183,6 +200,7 @@ impl<'a> Walker<'a> {
                 self.previous = None;
             }
         }
+        self.arguing = id.filter(|_| runs_on);
     }
 
     /// An interview turn; answers belong to the labelled speaker ("ROE: ..."), else to the
