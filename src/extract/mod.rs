@@ -103,6 +103,7 @@ fn extract_flat(article: &str) -> Vec<Extracted> {
         .collect();
     let mut scan = quotes::scan(article, &paras, &skip);
     let attributions = attribution::attribute(article, &mut scan);
+    quotes::take_glued_sentences(article, &mut scan);
     let captions: Vec<&str> = paragraphs::paragraphs(article)
         .into_iter()
         .filter_map(|p| paragraphs::caption_name(&article[p]))

@@ -10,6 +10,7 @@
 //! same family raise a depth counter, so `“... the “big brother” ...”` stays one block. Linear.
 
 use super::marks::{continuations, mark, speech_position, Dir, Family};
+use super::sentences::split_sentences;
 use std::ops::Range;
 
 /// One speech quote, possibly running over several paragraphs.
@@ -211,6 +212,34 @@ impl Scanner<'_> {
             self.out.blocks.push(block);
         }
         self.state = State::Outside;
+    }
+}
+
+/// A closing mark glued to the next word (`counted.”It all comes down to prices.`) is a page
+/// that dropped the reopening mark: the sentence it starts is still the quote's, so the block
+/// takes it over from the narrative after it.
+pub fn take_glued_sentences(text: &str, scan: &mut Scan) {
+    for block in &mut scan.blocks {
+        let glued = block
+            .close
+            .as_ref()
+            .and_then(|c| text.get(c.end..))
+            .is_some_and(|rest| rest.starts_with(char::is_alphanumeric));
+        let (Some(idx), Some(last)) = (block.after, block.parts.last_mut()) else {
+            continue;
+        };
+        let Some(piece) = scan.narrative.get_mut(idx).filter(|_| glued) else {
+            continue;
+        };
+        let Some(first) = text
+            .get(piece.clone())
+            .and_then(|s| split_sentences(s).into_iter().next())
+        else {
+            continue;
+        };
+        let end = piece.start + first.end;
+        last.end = end;
+        piece.start = end;
     }
 }
 

@@ -331,7 +331,7 @@ impl Speakers {
             // "Mr Chee" of "Chee Hong Tat", "Yang" of "Yang Lixian": names written family name
             // first are also known by their other words.
             for w in &words[..words.len() - 1] {
-                if !is_particle(&lower(w)) && w.chars().count() > 2 {
+                if !is_particle(&lower(w)) && w.chars().count() >= 2 {
                     self.by_key.entry(surname_key(w)).or_insert(id);
                 }
             }

@@ -146,6 +146,15 @@ impl<'a> Walker<'a> {
                 return self.push(Some(id), range, QuoteKind::Direct);
             }
         }
+        // "He is expected in May.": a sentence about the speaker, not by the speaker, ends
+        // the run of reported speech.
+        let about_speaker = sentence
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| matches!(w, "He" | "She" | "His" | "Her"));
+        if about_speaker && !first_person() {
+            self.arguing = None;
+        }
         match self.arguing {
             Some(id) => self.push(Some(id), range, QuoteKind::Reported),
             None => {
