@@ -57,7 +57,7 @@ pub fn assemble(stages: &Stages) -> Vec<Extracted> {
                     .close
                     .as_ref()
                     .and_then(|c| text.get(c.end..))
-                    .is_some_and(|rest| rest.starts_with(char::is_alphanumeric));
+                    .is_some_and(|rest| rest.starts_with(char::is_uppercase));
                 walker.block(block.open, spans, attribution, named_before, runs_on);
             }
             Event::Turn(i) => {

@@ -201,3 +201,36 @@ fn back_to_back_quotes_with_apposition_tail() {
     let rey = |t| unit("Ali Rey", Direct, t);
     assert_eq!(run(article), vec![rey("We signed"), rey("This is big.")]);
 }
+
+#[test]
+fn a_reported_run_stops_at_a_sentence_about_someone() {
+    let article = "Markets fell.\n\
+                   Ada Holm stated that rates will hold. Banks agree. He is expected in Oslo. \
+                   Ivo Lund reports.";
+    let holm = |t| unit("Ada Holm", Reported, t);
+    assert_eq!(
+        run(article),
+        vec![
+            holm("Ada Holm stated that rates will hold."),
+            holm("Banks agree.")
+        ]
+    );
+}
+
+#[test]
+fn a_quote_closed_too_early_keeps_its_speaker() {
+    let article = "Markets fell.\n\
+                   Ada Holm said: “Costs must be counted.”It comes down to price. \
+                   How many will sign?\n\
+                   “We agreed,” she said. We will start in May.";
+    let holm = |k, t| unit("Ada Holm", k, t);
+    assert_eq!(
+        run(article),
+        vec![
+            holm(Direct, "Costs must be counted.”It comes down to price."),
+            holm(Reported, "How many will sign?"),
+            holm(Direct, "We agreed"),
+            holm(Direct, "We will start in May.")
+        ]
+    );
+}

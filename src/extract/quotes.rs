@@ -224,7 +224,7 @@ pub fn take_glued_sentences(text: &str, scan: &mut Scan) {
             .close
             .as_ref()
             .and_then(|c| text.get(c.end..))
-            .is_some_and(|rest| rest.starts_with(char::is_alphanumeric));
+            .is_some_and(|rest| rest.starts_with(char::is_uppercase));
         let (Some(idx), Some(last)) = (block.after, block.parts.last_mut()) else {
             continue;
         };

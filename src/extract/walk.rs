@@ -11,10 +11,12 @@
 //! before it, to the next person attributed in the same or the next paragraph.
 
 use super::interview::Turn;
+use super::lexicon;
 use super::mentions::{scan_appositions, scan_introduction, scan_mentions};
 use super::narrative::{back_reference, is_dateline, BackRef};
 use super::reported::report;
 use super::speakers::{label_mention, Mention, Speakers};
+use super::words::{clean, is_name_word};
 use super::QuoteKind;
 use std::ops::Range;
 
@@ -148,10 +150,18 @@ impl<'a> Walker<'a> {
         }
         // "He is expected in May.": a sentence about the speaker, not by the speaker, ends
         // the run of reported speech.
-        let about_speaker = sentence
-            .split_whitespace()
+        let mut opening = sentence.split_whitespace();
+        let (first, second) = (opening.next().unwrap_or(""), opening.next().unwrap_or(""));
+        let verb = opening
             .next()
-            .is_some_and(|w| matches!(w, "He" | "She" | "His" | "Her"));
+            .is_some_and(|w| w.starts_with(char::is_lowercase) && !matches!(w, "and" | "of"));
+        // "Gwyneth Teo reports.": a sentence that opens with another person's name and a verb.
+        let named = verb
+            && is_name_word(first)
+            && is_name_word(clean(second))
+            && !lexicon::has(lexicon::OPENERS, &first.to_lowercase())
+            && !lexicon::is_place_name(&[first]);
+        let about_speaker = matches!(first, "He" | "She" | "His" | "Her") || named;
         if about_speaker && !first_person() {
             self.arguing = None;
         }
