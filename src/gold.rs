@@ -147,6 +147,7 @@ mod tests {
             text: text.into(),
             span: 0..text.len(),
             kind: QuoteKind::Direct,
+            confidence: 0.95,
         }
     }
 

@@ -80,6 +80,7 @@ pub fn assemble(stages: &Stages) -> Vec<Extracted> {
                 text: text.get(u.span.clone())?.to_string(),
                 span: u.span,
                 kind: u.kind,
+                confidence: u.basis.confidence(),
             })
         })
         .collect()

@@ -8,13 +8,22 @@ use std::io::{self, Write};
 
 pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["article", "speaker", "kind", "start", "end", "text"])?;
+    out.write_record([
+        "article",
+        "speaker",
+        "kind",
+        "confidence",
+        "start",
+        "end",
+        "text",
+    ])?;
     for a in articles {
         for q in a.quotes {
             out.write_record([
                 a.article,
                 &q.speaker,
                 q.kind.as_str(),
+                &q.confidence.to_string(),
                 &q.span.start.to_string(),
                 &q.span.end.to_string(),
                 &q.text,

@@ -22,6 +22,7 @@ pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> 
                 "text": q.text,
                 "span": [q.span.start, q.span.end],
                 "kind": q.kind,
+                "confidence": q.confidence,
             });
             writeln!(w, "{line}")?;
         }

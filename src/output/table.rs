@@ -9,7 +9,9 @@ use std::io::{self, Write};
 const TEXT_WIDTH: usize = 90;
 
 pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> io::Result<()> {
-    let mut rows = vec![header(&["ARTICLE", "SPEAKER", "KIND", "SPAN", "TEXT"])];
+    let mut rows = vec![header(&[
+        "ARTICLE", "SPEAKER", "KIND", "CONF", "SPAN", "TEXT",
+    ])];
     for a in articles {
         for q in a.quotes {
             let kind = q.kind.as_str().to_string();
@@ -18,6 +20,7 @@ pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> 
                 a.article.to_string(),
                 q.speaker.clone(),
                 kind,
+                format!("{:.2}", q.confidence),
                 span,
                 clip(&q.text),
             ]);

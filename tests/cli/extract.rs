@@ -33,9 +33,70 @@ fn table_and_csv_shapes() {
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(
         rows.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["article", "speaker", "kind", "start", "end", "text"]
+        [
+            "article",
+            "speaker",
+            "kind",
+            "confidence",
+            "start",
+            "end",
+            "text"
+        ]
     );
     assert_eq!(rows.records().count(), 37);
+}
+
+#[test]
+fn min_confidence_keeps_the_sentences_found_most_directly() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.txt");
+    std::fs::write(
+        &article,
+        "Markets fell.\nAda Holm stated that rates will hold. Banks agree.\n\
+         “Costs rise,” he said.\n“Wages lag.”\n",
+    )
+    .unwrap();
+    let run = |min: &str| {
+        let out = stdout_of(
+            stance()
+                .args(["extract", "--format", "jsonl", "--min-confidence", min])
+                .arg(&article),
+        );
+        json_lines(&out)
+            .iter()
+            .map(|l| {
+                (
+                    l["text"].as_str().unwrap().to_string(),
+                    l["confidence"].as_f64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let all = run("0");
+    let texts: Vec<&str> = all.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Ada Holm stated that rates will hold.",
+            "Banks agree.",
+            "Costs rise",
+            "Wages lag."
+        ]
+    );
+    let conf: Vec<f64> = all.iter().map(|(_, c)| *c).collect();
+    assert_eq!(conf, [0.95, 0.7, 0.9, 0.8]);
+    let strict: Vec<String> = run("0.85").into_iter().map(|(t, _)| t).collect();
+    assert_eq!(
+        strict,
+        ["Ada Holm stated that rates will hold.", "Costs rise"]
+    );
+    let err = stderr_of(
+        stance()
+            .args(["extract", "--min-confidence", "1.5"])
+            .arg(&article),
+        2,
+    );
+    assert!(err.contains("--min-confidence 1.5"), "{err}");
 }
 
 #[test]
