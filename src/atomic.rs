@@ -1,10 +1,21 @@
 //! Atomic file output: bytes go to a temporary file in the destination folder, are flushed to
 //! disk, and only then renamed over the destination. An interrupted run leaves the previous file
 //! intact and never a half-written one.
+//!
+//! Test hook: when the environment variable [`PAUSE_BEFORE_RENAME`]
+//! (`STANCE_TEST_PAUSE_BEFORE_RENAME`) holds a number of milliseconds, [`write_atomic`] sleeps
+//! that long after the temporary file is complete and flushed and before renaming it, having
+//! said so on standard error (`stance: test hook: ...`). It exists so that a test can kill the
+//! process in the one moment that matters and check the previous file survives; nothing else
+//! sets it.
 
 use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::Path;
+
+/// The test hook's environment variable: milliseconds to pause between writing the temporary
+/// file and renaming it (see the module documentation).
+pub const PAUSE_BEFORE_RENAME: &str = "STANCE_TEST_PAUSE_BEFORE_RENAME";
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -22,8 +33,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io(tmp.path(), e))?;
+    pause_before_rename(tmp.path(), path);
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// The test hook: sleeps for [`PAUSE_BEFORE_RENAME`] milliseconds when it is set.
+fn pause_before_rename(tmp: &Path, path: &Path) {
+    let Some(ms) = std::env::var(PAUSE_BEFORE_RENAME)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        return;
+    };
+    eprintln!(
+        "stance: test hook: {PAUSE_BEFORE_RENAME}: {} is written; pausing {ms} ms before renaming \
+         it to {}",
+        tmp.display(),
+        path.display()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(ms));
 }
 
 /// Temporary files are created private (0600); the result should be an ordinary file (0644).

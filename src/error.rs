@@ -23,6 +23,16 @@ pub enum Error {
     #[error("{}: {reason}", path.display())]
     BadModel { path: PathBuf, reason: String },
 
+    /// A model file that parses but holds a number predictions cannot use: `field` is its JSON
+    /// path in the file (`calibration.temperature`, `stance.weights[0][17]`).
+    #[error("{}: {field} is {value}: {reason}", path.display())]
+    BadModelValue {
+        path: PathBuf,
+        field: String,
+        value: String,
+        reason: &'static str,
+    },
+
     #[error("{}: {reason}", path.display())]
     BadArticle { path: PathBuf, reason: String },
 

@@ -1,8 +1,9 @@
 //! Explanations: why the model chose a stance. For a linear model the decision between the chosen
-//! label and the runner-up is the difference of their scores, which splits exactly into an
-//! intercept and one contribution per n-gram of the sentence (its TF-IDF value times the
-//! difference of the two labels' weights). The contributions and the intercept add up to the
-//! margin, and the margin is ln(P(chosen) / P(runner-up)).
+//! label and the runner-up is the difference of their scores divided by the calibration
+//! temperature T, which splits exactly into an intercept and one contribution per n-gram of the
+//! sentence (its TF-IDF value times the difference of the two labels' weights, over T). The
+//! contributions and the intercept add up to the margin, and the margin is
+//! ln(P(chosen) / P(runner-up)) with the calibrated probabilities the model reports.
 
 use serde::Serialize;
 
@@ -12,7 +13,8 @@ pub struct TermWeight {
     pub term: String,
     /// The n-gram's TF-IDF value in the sentence.
     pub value: f64,
-    /// Its contribution to the margin.
+    /// Its contribution to the margin: `value` times the difference of the two labels' weights,
+    /// over the calibration temperature.
     pub weight: f64,
 }
 
@@ -23,9 +25,10 @@ pub struct Explanation {
     pub label: String,
     /// The runner-up label the margin is measured against.
     pub versus: String,
-    /// Score of `label` minus score of `versus`: `intercept` plus the sum of the term weights.
+    /// (Score of `label` minus score of `versus`) / T = ln(P(label) / P(versus)): `intercept`
+    /// plus the sum of the term weights.
     pub margin: f64,
-    /// The difference of the two labels' biases.
+    /// The difference of the two labels' biases, over T.
     pub intercept: f64,
     /// Every n-gram of the sentence with a nonzero contribution, strongest first.
     pub terms: Vec<TermWeight>,

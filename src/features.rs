@@ -459,6 +459,12 @@ impl FittedFeaturizer {
         }
     }
 
+    /// The IDF weights by their field name in the model file: word n-grams, then character
+    /// n-grams.
+    pub fn idf_tables(&self) -> [(&'static str, &[f32]); 2] {
+        [("idf", &self.idf), ("char_idf", &self.char_idf)]
+    }
+
     /// The settings this featurizer was fitted with.
     pub fn params(&self) -> &FeatureParams {
         &self.params

@@ -198,7 +198,8 @@ impl StanceModel {
                 value: f64::from(v),
                 weight: f64::from(v)
                     * (f64::from(self.stance.weight(chosen, j))
-                        - f64::from(self.stance.weight(versus, j))),
+                        - f64::from(self.stance.weight(versus, j)))
+                    / t,
             })
             .filter(|t| t.weight != 0.0)
             .collect();
@@ -238,6 +239,7 @@ impl StanceModel {
 
     /// Writes the model atomically: an interrupted save leaves any previous file intact.
     pub fn save(&self, path: &Path) -> Result<()> {
+        self.check_values(path)?;
         write_atomic(path, &self.to_bytes()?)
     }
 
@@ -280,13 +282,14 @@ impl StanceModel {
                 supported: VERSION,
             });
         }
-        let mut model: StanceModel = serde_json::from_slice(bytes)
-            .map_err(|e| bad(format!("model file is corrupt ({e}); retrain it")))?;
+        let mut model: StanceModel =
+            serde_json::from_slice(bytes).map_err(|e| bad(corrupt(bytes, &e)))?;
         model
             .features
             .build_index(&model.tokenizer)
             .map_err(|e| bad(e.to_string()))?;
         model.check_shapes().map_err(bad)?;
+        model.check_values(path)?;
         Ok(model)
     }
 
@@ -302,6 +305,177 @@ impl StanceModel {
         }
         self.topics.check_shape(n)
     }
+
+    /// Checks every number the predictions depend on: a finite calibration temperature above 0
+    /// (at 0 no probability is defined, below 0 the least likely label wins), finite weights,
+    /// biases and IDF weights (JSON holds no NaN or infinity, but a weight beyond the range of
+    /// `f32`, such as `1e39`, reads as infinity), and thresholds and calibration errors in
+    /// [0, 1]. The error names the field by its JSON path in the file. Needs [`Self::check_shapes`]
+    /// to have passed.
+    fn check_values(&self, path: &Path) -> Result<()> {
+        let fail = |field: String, value: String, reason: &'static str| {
+            Err(Error::BadModelValue {
+                path: path.to_path_buf(),
+                field,
+                value,
+                reason,
+            })
+        };
+        if let Some(c) = &self.calibration {
+            if !(c.temperature.is_finite() && c.temperature > 0.0) {
+                return fail(
+                    "calibration.temperature".into(),
+                    c.temperature.to_string(),
+                    "the calibration temperature must be a finite number above 0 (at 0 no \
+                     probability is defined, below 0 the least likely label wins); retrain the \
+                     model",
+                );
+            }
+            for (name, v) in [("ece_before", c.ece_before), ("ece_after", c.ece_after)] {
+                if !(0.0..=1.0).contains(&v) {
+                    return fail(
+                        format!("calibration.{name}"),
+                        v.to_string(),
+                        "a calibration error must lie between 0 and 1; retrain the model",
+                    );
+                }
+            }
+        }
+        let params = self.topics.params();
+        for (name, v) in [
+            ("threshold", params.threshold),
+            ("lexicon_threshold", params.lexicon_threshold),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return fail(
+                    format!("topics.params.{name}"),
+                    v.to_string(),
+                    "a topic threshold must lie between 0 and 1",
+                );
+            }
+        }
+        for (name, idf) in self.features.idf_tables() {
+            if let Some((i, v)) = idf.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+                return fail(
+                    format!("features.{name}[{i}]"),
+                    v.to_string(),
+                    "IDF weights must be finite numbers; retrain the model",
+                );
+            }
+        }
+        let linear = std::iter::once(("stance".to_string(), &self.stance)).chain(
+            self.topics
+                .models()
+                .map(|(topic, m)| (format!("topics.models.{topic}"), m)),
+        );
+        for (field, m) in linear {
+            if let Some((at, v)) = non_finite_weight(m) {
+                return fail(
+                    format!("{field}.{at}"),
+                    v.to_string(),
+                    "weights and biases must be finite numbers; retrain the model",
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The first weight or bias of `m` that is not a finite number: its field (`weights[c][j]` or
+/// `bias[c]`) and value.
+fn non_finite_weight(m: &LinearModel) -> Option<(String, f32)> {
+    (0..m.n_classes()).find_map(|c| {
+        let bias = m.bias(c);
+        if !bias.is_finite() {
+            return Some((format!("bias[{c}]"), bias));
+        }
+        (0..m.n_features()).find_map(|j| {
+            let w = m.weight(c, j as u32);
+            (!w.is_finite()).then(|| (format!("weights[{c}][{j}]"), w))
+        })
+    })
+}
+
+/// The reason for a model file that is valid JSON of the wrong shape: serde's message with the
+/// JSON path of the value it stopped at (serde names the type it expected, not the field).
+fn corrupt(bytes: &[u8], e: &serde_json::Error) -> String {
+    let offset = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .take(e.line().saturating_sub(1))
+        .map(<[u8]>::len)
+        .sum::<usize>()
+        + e.column().saturating_sub(1);
+    let at = json_path_at(bytes, offset);
+    let at = if at.is_empty() {
+        String::new()
+    } else {
+        format!(" at {at}")
+    };
+    // NaN and infinity have no JSON spelling: serde_json writes them as null.
+    let null = if e.to_string().starts_with("invalid type: null") {
+        " (JSON writes a NaN or infinite number as null)"
+    } else {
+        ""
+    };
+    format!("model file is corrupt{at}: {e}{null}; retrain it")
+}
+
+/// The JSON path (`calibration.temperature`, `stance.weights[0][12]`) of the value being read at
+/// byte `end` of a JSON document: a scan of the brackets, keys and commas before it.
+fn json_path_at(bytes: &[u8], end: usize) -> String {
+    enum Frame {
+        Object { key: Option<String>, want_key: bool },
+        Array(usize),
+    }
+    let end = end.min(bytes.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < end && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object { key, want_key }) = stack.last_mut() {
+                    if *want_key {
+                        let raw = &bytes[start..i.min(end)];
+                        *key = Some(String::from_utf8_lossy(raw).into_owned());
+                        *want_key = false;
+                    }
+                }
+            }
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                want_key: true,
+            }),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { want_key, .. }) => *want_key = true,
+                Some(Frame::Array(n)) => *n += 1,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(k), .. } if path.is_empty() => path.push_str(k),
+            Frame::Object { key: Some(k), .. } => {
+                path.push('.');
+                path.push_str(k);
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array(n) => path.push_str(&format!("[{n}]")),
+        }
+    }
+    path
 }
 
 #[cfg(test)]
@@ -405,7 +579,7 @@ mod tests {
             let versus = model.labels().iter().position(|l| *l == e.versus).unwrap();
             let from_probabilities = (p.probabilities[chosen] / p.probabilities[versus]).ln();
             assert!(
-                (from_probabilities - e.margin).abs() < 1e-4,
+                (from_probabilities - e.margin).abs() < 1e-9,
                 "{from_probabilities} vs {}",
                 e.margin
             );
@@ -414,6 +588,38 @@ mod tests {
         let (_, e) = model.explain("serious risks and obstacles remain").unwrap();
         assert_eq!(e.label, "cautionary");
         assert!(e.terms[0].weight > 0.0, "{:?}", e.terms);
+    }
+
+    /// Regression: the intercept was divided by the temperature and the term weights were not,
+    /// so with any calibrated model the margin was neither the score gap nor the log ratio.
+    #[test]
+    fn explanations_add_up_to_the_calibrated_log_ratio_at_any_temperature() {
+        for temperature in [0.05, 0.536, 1.0, 4.0, 25.0] {
+            let mut model = train();
+            model.calibration = Some(Calibration {
+                temperature,
+                ece_before: 0.0,
+                ece_after: 0.0,
+            });
+            for text in [
+                "great potential for the new port",
+                "serious risks and obstacles remain",
+                "the capital will open talks",
+            ] {
+                let (p, e) = model.explain(text).unwrap();
+                let chosen = model.labels().iter().position(|l| *l == e.label).unwrap();
+                let versus = model.labels().iter().position(|l| *l == e.versus).unwrap();
+                let ln_ratio = (p.probabilities[chosen] / p.probabilities[versus]).ln();
+                let sum = e.intercept + e.terms.iter().map(|t| t.weight).sum::<f64>();
+                assert!(
+                    (ln_ratio - e.margin).abs() < 1e-9 && (sum - e.margin).abs() < 1e-9,
+                    "T {temperature}: ln ratio {ln_ratio}, margin {}, sum {sum}",
+                    e.margin
+                );
+                let gap = (p.scores[chosen] - p.scores[versus]) / temperature;
+                assert!((gap - e.margin).abs() < 1e-9, "T {temperature}");
+            }
+        }
     }
 
     #[test]
@@ -428,7 +634,8 @@ mod tests {
             .fit(&examples(), &Lexicon::builtin())
             .unwrap();
         let c = model.calibration().unwrap();
-        assert!(c.temperature > 0.0 && (c.temperature - model.temperature()).abs() < 1e-12);
+        assert_eq!(c.temperature, model.temperature());
+        assert_ne!(c.temperature, 1.0, "a temperature was fitted");
         let p = model.predict("great potential for the port").unwrap();
         let expected = crate::linear::softmax(p.scores.iter().map(|s| s / c.temperature).collect());
         assert_eq!(p.probabilities, expected);
@@ -440,5 +647,52 @@ mod tests {
         let broken = text.replacen("\"bias\":[", "\"bias\":[0.5,", 1);
         let err = StanceModel::from_bytes(broken.as_bytes(), Path::new("m.json")).unwrap_err();
         assert!(err.to_string().starts_with("m.json: "), "{err}");
+    }
+
+    #[test]
+    fn json_paths_of_parse_errors_name_the_field() {
+        let doc = br#"{"a":1,"b":{"c":[[0.5,null]],"d\"e":"x"}}"#;
+        let at = |needle: &str| {
+            let i = doc
+                .windows(needle.len())
+                .position(|w| w == needle.as_bytes());
+            json_path_at(doc, i.unwrap() + needle.len() - 1)
+        };
+        assert_eq!(at("null"), "b.c[0][1]");
+        assert_eq!(at("0.5"), "b.c[0][0]");
+        assert_eq!(at(":1"), "a");
+        assert_eq!(at("\"x\""), "b.d\\\"e");
+        assert_eq!(json_path_at(doc, 0), "");
+        let e = serde_json::from_slice::<Vec<f64>>(b"[1,\n2,\nnull]").unwrap_err();
+        assert_eq!(json_path_at(b"[1,\n2,\nnull]", 9), "[2]");
+        assert!(corrupt(b"[1,\n2,\nnull]", &e).starts_with("model file is corrupt at [2]: "));
+    }
+
+    #[test]
+    fn a_model_with_an_unusable_temperature_is_neither_saved_nor_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        let mut model = train();
+        model.save(&path).unwrap();
+        let good = std::fs::read(&path).unwrap();
+        for t in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            model.calibration = Some(Calibration {
+                temperature: t,
+                ece_before: 0.1,
+                ece_after: 0.1,
+            });
+            let err = model.save(&path).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("{}: calibration.temperature is ", path.display())),
+                "{err}"
+            );
+            assert_eq!(std::fs::read(&path).unwrap(), good, "the old file stays");
+            let bytes = model.to_bytes().unwrap();
+            let err = StanceModel::from_bytes(&bytes, Path::new("m.json")).unwrap_err();
+            assert!(
+                err.to_string().contains("calibration.temperature"),
+                "T {t}: {err}"
+            );
+        }
     }
 }

@@ -104,6 +104,16 @@ impl TopicTagger {
         &self.topics
     }
 
+    /// The settings the tagger decides with.
+    pub fn params(&self) -> &TopicParams {
+        &self.params
+    }
+
+    /// Each trained topic model, by topic name.
+    pub fn models(&self) -> impl Iterator<Item = (&str, &LinearModel)> {
+        self.models.iter().map(|(t, m)| (t.as_str(), m))
+    }
+
     /// Topics with a trained model (the others are tagged by the lexicon alone).
     pub fn trained_topics(&self) -> impl Iterator<Item = &str> {
         self.models.keys().map(String::as_str)

@@ -1,5 +1,5 @@
 //! Extraction quality, pinned: every fixture article (written for this project, one or more
-//! patterns of `../shared/guide/article-formats.md` each) must reach F1 >= 0.95 on
+//! patterns of `../shared/guide/article-formats.md` each) must reach F1 >= 0.99 on
 //! (speaker, sentence) pairs against its gold file, and the seed article must come out exactly.
 
 use stance::aliases::{Aliases, SpeakerIndex};
@@ -7,7 +7,10 @@ use stance::extract::extract;
 use stance::gold::{read_gold, ExtractionScore};
 use std::path::{Path, PathBuf};
 
-const MIN_F1: f64 = 0.95;
+/// Every fixture is at F1 1.000 (`cargo run --release -- extract --format table
+/// tests/fixtures/articles/*.txt --gold tests/fixtures/gold/*.jsonl`); the floor leaves a small
+/// margin below that, so a single lost or extra pair in any fixture fails.
+const MIN_F1: f64 = 0.99;
 
 fn fixtures() -> Vec<(PathBuf, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");

@@ -22,29 +22,79 @@ fn text_report_has_metrics_per_label_and_confusion() {
     assert!(out.contains(&format!("sentences  {n}")), "{out}");
 }
 
+/// The JSON report against figures computed here from the model's prediction for each sentence:
+/// the confusion matrix, accuracy, per-label precision, recall and F1, and macro-F1.
 #[test]
-fn json_report_is_consistent() {
+fn json_report_matches_figures_computed_sentence_by_sentence() {
+    let test = repo("data/corpus/test.jsonl");
     let out = stdout_of(
         stance()
             .args(["eval", "--format", "json", "--data"])
-            .arg(repo("data/corpus/test.jsonl"))
+            .arg(&test)
             .arg("--model")
             .arg(small_model()),
     );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let matrix: Vec<Vec<u64>> = serde_json::from_value(v["confusion"]["matrix"].clone()).unwrap();
+    let model = stance::model::StanceModel::load(small_model()).unwrap();
+    let examples = stance::train::Example::from_records(
+        stance::data::read_records(&test, &Default::default()).unwrap(),
+        &test,
+    )
+    .unwrap();
+    let labels = model.labels();
+    assert_eq!(v["confusion"]["labels"], serde_json::json!(labels));
+    let mut matrix = vec![vec![0u64; labels.len()]; labels.len()];
+    for e in &examples {
+        let truth = labels.iter().position(|l| *l == e.label).unwrap();
+        matrix[truth][model.predict(&e.text).unwrap().label] += 1;
+    }
+    let reported: Vec<Vec<u64>> = serde_json::from_value(v["confusion"]["matrix"].clone()).unwrap();
+    assert_eq!(reported, matrix, "rows: true label, columns: predicted");
     let total: u64 = matrix.iter().flatten().sum();
-    let correct: u64 = (0..3).map(|i| matrix[i][i]).sum();
     assert_eq!(
         total as usize,
         crate::util::records_in("data/corpus/test.jsonl")
     );
+    let correct: u64 = (0..labels.len()).map(|i| matrix[i][i]).sum();
     assert!((v["accuracy"].as_f64().unwrap() - correct as f64 / total as f64).abs() < 1e-12);
-    let f1s: Vec<f64> = ["optimistic", "cautionary", "neutral"]
-        .iter()
-        .map(|l| v["per_label"][l]["f1"].as_f64().unwrap())
-        .collect();
-    assert!((v["macro_f1"].as_f64().unwrap() - f1s.iter().sum::<f64>() / 3.0).abs() < 1e-12);
+    let mut f1_sum = 0.0;
+    for (k, label) in labels.iter().enumerate() {
+        let hit = matrix[k][k] as f64;
+        let predicted: u64 = (0..labels.len()).map(|t| matrix[t][k]).sum();
+        let actual: u64 = matrix[k].iter().sum();
+        let precision = if predicted == 0 {
+            0.0
+        } else {
+            hit / predicted as f64
+        };
+        let recall = if actual == 0 {
+            0.0
+        } else {
+            hit / actual as f64
+        };
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        let r = &v["per_label"][label];
+        assert!(
+            (r["precision"].as_f64().unwrap() - precision).abs() < 1e-12,
+            "{label}: {r}"
+        );
+        assert!(
+            (r["recall"].as_f64().unwrap() - recall).abs() < 1e-12,
+            "{label}: {r}"
+        );
+        assert!(
+            (r["f1"].as_f64().unwrap() - f1).abs() < 1e-12,
+            "{label}: {r}"
+        );
+        assert_eq!(r["support"].as_u64().unwrap(), actual, "{label}");
+        f1_sum += f1;
+    }
+    let macro_f1 = f1_sum / labels.len() as f64;
+    assert!((v["macro_f1"].as_f64().unwrap() - macro_f1).abs() < 1e-12);
     assert!(v["topics"]["micro_f1"].is_number());
 }
 
@@ -121,49 +171,175 @@ fn quality_floor_on_the_held_out_test_split() {
         .success();
 }
 
+/// Softmax of `scores / t`.
+fn softmax_at(scores: &[f64], t: f64) -> Vec<f64> {
+    let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = scores.iter().map(|s| ((s - max) / t).exp()).collect();
+    let sum: f64 = e.iter().sum();
+    e.iter().map(|v| v / sum).collect()
+}
+
+/// Expected calibration error written out: 10 bins of the top probability, each bin's
+/// |accuracy - mean confidence| weighted by its share. Returns (n, confidence, accuracy) per
+/// bin and the ECE.
+fn ece_by_hand(probabilities: &[Vec<f64>], truth: &[usize]) -> (Vec<(usize, f64, f64)>, f64) {
+    let mut bins = vec![(0usize, 0.0, 0.0); 10];
+    for (p, &y) in probabilities.iter().zip(truth) {
+        let mut top = 0;
+        for (k, v) in p.iter().enumerate() {
+            if *v > p[top] {
+                top = k;
+            }
+        }
+        let bin = ((p[top] * 10.0).floor() as usize).min(9);
+        bins[bin].0 += 1;
+        bins[bin].1 += p[top];
+        bins[bin].2 += if top == y { 1.0 } else { 0.0 };
+    }
+    let total = probabilities.len() as f64;
+    let mut ece = 0.0;
+    for b in bins.iter_mut() {
+        if b.0 > 0 {
+            b.1 /= b.0 as f64;
+            b.2 /= b.0 as f64;
+            ece += b.0 as f64 / total * (b.2 - b.1).abs();
+        }
+    }
+    (bins, ece)
+}
+
+/// The calibration figures, recomputed outside the code that makes them. Training with `--cv 3`
+/// fits the temperature on out-of-fold scores: the test trains each fold's model itself (same
+/// folds, no cross-validation), collects the out-of-fold scores, and checks that the stored
+/// temperature minimises their log-loss and that the stored ECE before and after are theirs.
+/// Then `eval`'s reliability table and ECE on the dev split are checked against bins computed
+/// from the model's probabilities sentence by sentence.
 #[test]
 fn calibration_error_and_reliability_table() {
+    use stance::train::{label_indices, label_order, Example, TrainParams};
     let dir = tempfile::tempdir().unwrap();
     let data = crate::util::train_subset(dir.path(), "d.jsonl", 240);
-    let model = dir.path().join("m.json");
+    let model_path = dir.path().join("m.json");
     stance()
         .args(["train", "--cv", "3", "--data"])
         .arg(&data)
         .arg("--out")
-        .arg(&model)
+        .arg(&model_path)
         .assert()
         .success();
+    let model = stance::model::StanceModel::load(&model_path).unwrap();
+    let calibration = model.calibration().unwrap().clone();
+
+    let records = stance::data::read_records(&data, &Default::default()).unwrap();
+    let examples = Example::from_records(records, &data).unwrap();
+    let labels = label_order(&examples);
+    let y = label_indices(&examples, &labels);
+    let folds = stance::cv::stratified_folds(&y, labels.len(), 3, 42);
+    let params = TrainParams {
+        cv_folds: 0,
+        ..TrainParams::default()
+    }
+    .validate()
+    .unwrap();
+    let mut scores = vec![Vec::new(); examples.len()];
+    for f in 0..3 {
+        let train: Vec<Example> = examples
+            .iter()
+            .zip(&folds)
+            .filter(|(_, &g)| g != f)
+            .map(|(e, _)| e.clone())
+            .collect();
+        let fold_model = params
+            .fit(&train, &stance::lexicon::Lexicon::builtin())
+            .unwrap();
+        assert_eq!(fold_model.labels(), &labels[..]);
+        for (i, e) in examples.iter().enumerate().filter(|(i, _)| folds[*i] == f) {
+            scores[i] = fold_model.predict(&e.text).unwrap().scores;
+        }
+    }
+    let log_loss = |t: f64| -> f64 {
+        scores
+            .iter()
+            .zip(&y)
+            .map(|(s, &c)| -softmax_at(s, t)[c].ln())
+            .sum::<f64>()
+            / scores.len() as f64
+    };
+    let t = calibration.temperature;
+    for step in [1.01, 1.1, 2.0] {
+        assert!(
+            log_loss(t) <= log_loss(t * step) && log_loss(t) <= log_loss(t / step),
+            "T {t} does not minimise the out-of-fold log-loss: {} vs {} at T*{step}, {} at T/{step}",
+            log_loss(t),
+            log_loss(t * step),
+            log_loss(t / step)
+        );
+    }
+    let at = |t: f64| -> Vec<Vec<f64>> { scores.iter().map(|s| softmax_at(s, t)).collect() };
+    let (_, before) = ece_by_hand(&at(1.0), &y);
+    let (_, after) = ece_by_hand(&at(t), &y);
+    assert!(
+        (calibration.ece_before - before).abs() < 1e-9,
+        "{calibration:?} vs {before}"
+    );
+    assert!(
+        (calibration.ece_after - after).abs() < 1e-9,
+        "{calibration:?} vs {after}"
+    );
+
+    let dev = repo("data/corpus/dev.jsonl");
     let out = stdout_of(
         stance()
             .args(["eval", "--format", "json", "--data"])
-            .arg(repo("data/corpus/dev.jsonl"))
+            .arg(&dev)
             .arg("--model")
-            .arg(&model),
+            .arg(&model_path),
     );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let bins = v["reliability"].as_array().unwrap();
-    assert_eq!(bins.len(), 10);
-    let n: u64 = bins.iter().map(|b| b["n"].as_u64().unwrap()).sum();
-    assert_eq!(n as usize, crate::util::records_in("data/corpus/dev.jsonl"));
-    let ece: f64 = bins
+    assert_eq!(v["calibration"]["temperature"].as_f64().unwrap(), t);
+    let dev_examples = Example::from_records(
+        stance::data::read_records(&dev, &Default::default()).unwrap(),
+        &dev,
+    )
+    .unwrap();
+    let probabilities: Vec<Vec<f64>> = dev_examples
         .iter()
-        .map(|b| {
-            b["n"].as_f64().unwrap() / n as f64
-                * (b["accuracy"].as_f64().unwrap() - b["confidence"].as_f64().unwrap()).abs()
-        })
-        .sum();
-    assert!((ece - v["ece"].as_f64().unwrap()).abs() < 1e-9);
-    assert!(v["calibration"]["temperature"].as_f64().unwrap() > 0.0);
+        .map(|e| model.predict(&e.text).unwrap().probabilities)
+        .collect();
+    let truth = label_indices(&dev_examples, model.labels());
+    let (bins, ece) = ece_by_hand(&probabilities, &truth);
+    let reported = v["reliability"].as_array().unwrap();
+    assert_eq!(reported.len(), 10);
+    for (b, r) in bins.iter().zip(reported) {
+        assert_eq!(r["n"].as_u64().unwrap() as usize, b.0, "{r}");
+        assert!(
+            (r["confidence"].as_f64().unwrap() - b.1).abs() < 1e-9,
+            "{r} vs {b:?}"
+        );
+        assert!(
+            (r["accuracy"].as_f64().unwrap() - b.2).abs() < 1e-9,
+            "{r} vs {b:?}"
+        );
+    }
+    assert_eq!(
+        bins.iter().map(|b| b.0).sum::<usize>(),
+        crate::util::records_in("data/corpus/dev.jsonl")
+    );
+    assert!(
+        (v["ece"].as_f64().unwrap() - ece).abs() < 1e-9,
+        "{} vs {ece}",
+        v["ece"]
+    );
     let text = stdout_of(
         stance()
             .args(["eval", "--data"])
-            .arg(repo("data/corpus/dev.jsonl"))
+            .arg(&dev)
             .arg("--model")
-            .arg(&model),
+            .arg(&model_path),
     );
     assert!(
-        text.contains("expected calibration error (ECE)")
-            && text.contains("calibration temperature"),
+        text.contains(&format!("expected calibration error (ECE) {ece:.4}"))
+            && text.contains(&format!("calibration temperature {t:.3}")),
         "{text}"
     );
 }

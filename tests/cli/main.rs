@@ -3,6 +3,7 @@
 mod eval;
 mod explain;
 mod extract;
+mod regression;
 mod reliability;
 mod score;
 mod train;

@@ -227,30 +227,67 @@ fn a_missing_article_is_named() {
     );
 }
 
+/// Kills `train` in the one moment a non-atomic save could lose the previous model: the new model
+/// is completely written to its temporary file and not yet renamed over the old one. The test
+/// hook of `stance::atomic` (`STANCE_TEST_PAUSE_BEFORE_RENAME`) holds the process there and says
+/// so on standard error; the kill comes after that line. The previous model must be unchanged,
+/// byte for byte, and load; the temporary file left behind must hold the whole new model (so the
+/// kill came after the write, not before it).
 #[test]
 fn an_interrupted_training_leaves_the_previous_model_intact() {
+    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
-    let data = train_subset(dir.path(), "train.jsonl", 2284);
-    let model = dir.path().join("model.json");
+    let data = train_subset(dir.path(), "train.jsonl", 150);
+    let folder = dir.path().join("models");
+    std::fs::create_dir(&folder).unwrap();
+    let model = folder.join("model.json");
     std::fs::copy(small_model(), &model).unwrap();
     let before = std::fs::read(&model).unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
-        .args(["train", "--cv", "5", "--data"])
+        .args(["train", "--cv", "0", "--data"])
         .arg(&data)
         .arg("--out")
         .arg(&model)
+        .env_remove("STANCE_MODEL")
+        .env(stance::atomic::PAUSE_BEFORE_RENAME, "120000")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    let mut seen = Vec::new();
+    let paused = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) if line.contains("stance: test hook: STANCE_TEST_PAUSE_BEFORE_RENAME") => {
+                break line
+            }
+            Ok(line) => seen.push(line),
+            Err(e) => {
+                let _ = child.kill();
+                panic!("training never paused before the rename ({e:?}); stderr: {seen:?}");
+            }
+        }
+    };
     let still_running = child.try_wait().unwrap().is_none();
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(still_running, "training must still be running when killed");
-    assert_eq!(
-        std::fs::read(&model).unwrap(),
-        before,
+    assert!(
+        still_running,
+        "training must be paused when killed: {paused}"
+    );
+    assert!(
+        std::fs::read(&model).unwrap() == before,
         "the old model is untouched"
     );
     stance()
@@ -259,6 +296,22 @@ fn an_interrupted_training_leaves_the_previous_model_intact() {
         .arg("Growth will come.")
         .assert()
         .success();
+    let temporary: Vec<std::path::PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p != &model)
+        .collect();
+    assert_eq!(temporary.len(), 1, "{temporary:?}");
+    let name = temporary[0].file_name().unwrap().to_str().unwrap();
+    assert!(
+        name.starts_with(".stance-") && name.ends_with(".tmp") && paused.contains(name),
+        "{name}: {paused}"
+    );
+    let new = std::fs::read(&temporary[0]).unwrap();
+    assert!(new != before, "the new model differs from the old one");
+    let loaded = stance::model::StanceModel::from_bytes(&new, &temporary[0])
+        .expect("the temporary file holds the whole new model");
+    assert_eq!(loaded.data().examples, 150);
 }
 
 #[test]

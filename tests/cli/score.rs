@@ -27,15 +27,55 @@ fn default_model_scores_the_seed_article_by_expert_and_topic() {
             .any(|l| l.starts_with("Ilgar Velizade ") && l.contains(" all ")),
         "{out}"
     );
+    // Every row recomputed by hand from the quote lines of the same run: the mean of the quotes'
+    // P(optimistic) - P(cautionary), its stance by the +-0.15 neutral band, the count.
+    let quotes: Vec<serde_json::Value> = json_lines(&stdout_of(
+        stance().args(["score", "--format", "jsonl"]).arg(seed()),
+    ))
+    .into_iter()
+    .filter(|l| l["type"] == "quote" && l["stance"] != "uncertain")
+    .collect();
+    let mut expert = String::new();
+    let mut rows = 0;
     for line in out.lines().skip(1) {
         let cells: Vec<&str> = line.split_whitespace().collect();
         let stance_at = cells
             .iter()
             .position(|c| ["optimistic", "cautionary", "neutral"].contains(c))
             .unwrap();
+        if stance_at > 1 {
+            expert = cells[..stance_at - 1].join(" ");
+        }
+        let topic = cells[stance_at - 1];
+        let scores: Vec<f64> = quotes
+            .iter()
+            .filter(|q| q["speaker"] == expert.as_str())
+            .filter(|q| {
+                topic == "all" || q["topics"].as_array().unwrap().iter().any(|t| t == topic)
+            })
+            .map(|q| {
+                let p = &q["probabilities"];
+                p["optimistic"].as_f64().unwrap() - p["cautionary"].as_f64().unwrap()
+            })
+            .collect();
+        let mean = scores.iter().sum::<f64>() / scores.len() as f64;
         let score: f64 = cells[stance_at + 1].parse().unwrap();
-        assert!((-1.0..=1.0).contains(&score));
+        // The table rounds to 2 decimals, the quote lines' probabilities to 4.
+        assert!((score - mean).abs() < 0.0052, "{line}: by hand {mean}");
+        assert_eq!(cells[stance_at + 2], scores.len().to_string(), "{line}");
+        let by_hand = if mean >= 0.15 {
+            "optimistic"
+        } else if mean <= -0.15 {
+            "cautionary"
+        } else {
+            "neutral"
+        };
+        if (mean.abs() - 0.15).abs() > 1e-3 {
+            assert_eq!(cells[stance_at], by_hand, "{line}: by hand {mean}");
+        }
+        rows += 1;
     }
+    assert!(rows >= 4, "{out}");
 }
 
 #[test]
@@ -180,9 +220,157 @@ fn broken_model_files_are_clear_errors() {
     }
 }
 
-/// The shipped model must be the one `README.md`'s training command builds from the shipped data.
+/// The small model's file with a calibration block whose temperature is `temperature` (JSON
+/// text, written as is); the small model is trained without cross-validation, so it has none.
+fn with_temperature(temperature: &str) -> Vec<u8> {
+    let good = std::fs::read_to_string(small_model()).unwrap();
+    assert_eq!(good.matches("\"calibration\":null").count(), 1);
+    good.replacen(
+        "\"calibration\":null",
+        &format!(
+            "\"calibration\":{{\"temperature\":{temperature},\"ece_before\":0.1,\"ece_after\":0.05}}"
+        ),
+        1,
+    )
+    .into_bytes()
+}
+
+/// The small model's file with the number at JSON `pointer` replaced by `value`.
+fn with_number(pointer: &str, value: serde_json::Value) -> Vec<u8> {
+    let mut model: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(small_model()).unwrap()).unwrap();
+    let slot = model.pointer_mut(pointer).unwrap();
+    assert!(slot.is_number(), "{pointer}");
+    *slot = value;
+    serde_json::to_vec(&model).unwrap()
+}
+
+/// Regression: a temperature of 0 loaded and gave null probabilities and NaN scores, a negative
+/// one loaded and made the least likely label win. JSON has no NaN or infinity: serde_json
+/// writes them as `null` (checked below), which does not parse as a number, so a NaN temperature
+/// or weight reaches a model file as `null` (or as a string or an out-of-range literal written by
+/// hand); those must name the field too. A weight beyond the range of `f32`, such as `1e39`, does
+/// parse, as infinity, and must be refused after loading.
+#[test]
+fn model_files_with_unusable_numbers_name_the_file_and_the_field() {
+    assert_eq!(serde_json::to_string(&f64::NAN).unwrap(), "null");
+    assert_eq!(serde_json::to_string(&f32::INFINITY).unwrap(), "null");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, bytes: Vec<u8>| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        stance()
+            .args(["score", "--model"])
+            .arg(&path)
+            .arg(seed())
+            .output()
+            .unwrap()
+    };
+    // The same edit with a usable temperature loads and scores: the cases below fail for their
+    // number, not for the edit.
+    let fine = run("t-half.json", with_temperature("0.5"));
+    assert_eq!(
+        fine.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fine.stderr)
+    );
+    let topic = {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(small_model()).unwrap()).unwrap();
+        let topics = v["topics"]["models"].as_object().unwrap();
+        topics
+            .keys()
+            .next()
+            .expect("the small model has a topic model")
+            .clone()
+    };
+    let temperature_reason = "the calibration temperature must be a finite number above 0";
+    let cases: Vec<(&str, Vec<u8>, Vec<String>)> = vec![
+        (
+            "t-zero.json",
+            with_temperature("0"),
+            vec![format!("t-zero.json: calibration.temperature is 0: {temperature_reason}")],
+        ),
+        (
+            "t-minus-one.json",
+            with_temperature("-1"),
+            vec![format!("t-minus-one.json: calibration.temperature is -1: {temperature_reason}")],
+        ),
+        (
+            "t-nan.json",
+            with_temperature(&serde_json::to_string(&f64::NAN).unwrap()),
+            vec![
+                "t-nan.json: model file is corrupt at calibration.temperature: invalid type: null, expected f64".into(),
+                "(JSON writes a NaN or infinite number as null)".into(),
+            ],
+        ),
+        (
+            "t-nan-string.json",
+            with_temperature("\"NaN\""),
+            vec!["t-nan-string.json: model file is corrupt at calibration.temperature: invalid type: string \"NaN\"".into()],
+        ),
+        (
+            "t-huge.json",
+            with_temperature("1e999"),
+            vec!["t-huge.json: model file is corrupt at calibration.temperature: number out of range".into()],
+        ),
+        (
+            "w-inf.json",
+            with_number("/stance/weights/1/7", serde_json::json!(1e39)),
+            vec!["w-inf.json: stance.weights[1][7] is inf: weights and biases must be finite numbers".into()],
+        ),
+        (
+            "w-nan.json",
+            with_number("/stance/weights/2/3", serde_json::json!(f64::NAN)),
+            vec!["w-nan.json: model file is corrupt at stance.weights[2][3]: invalid type: null, expected f32".into()],
+        ),
+        (
+            "b-inf.json",
+            with_number(&format!("/topics/models/{topic}/bias/1"), serde_json::json!(-1e39)),
+            vec![format!("b-inf.json: topics.models.{topic}.bias[1] is -inf: weights and biases must be finite numbers")],
+        ),
+        (
+            "idf-inf.json",
+            with_number("/features/idf/4", serde_json::json!(1e39)),
+            vec!["idf-inf.json: features.idf[4] is inf: IDF weights must be finite numbers".into()],
+        ),
+    ];
+    for (name, bytes, messages) in cases {
+        let out = run(name, bytes);
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(out.stdout.is_empty(), "{name}: nothing is scored");
+        for m in messages {
+            assert!(err.contains(&m), "{name}: expected {m:?} in {err}");
+        }
+    }
+}
+
+/// SHA-256 of `models/default.json`, as `sha256sum models/default.json` prints it. The file
+/// holds the weights, so a model trained on other data, with other settings or by changed
+/// training code fails here. To update after a change that alters training: run README's command,
+/// `cargo run --release -- train --data data/corpus/train.jsonl --out models/default.json`, then
+/// `sha256sum models/default.json`, and paste the hash here (the release-profile test
+/// `shipped_model_is_what_the_readme_command_trains` checks the command gives those bytes).
+const SHIPPED_MODEL_SHA256: &str =
+    "5b0dff4843fa476d02aed60de4d04080ce8c5aad80b227c733778bf89756a83d";
+
+/// The shipped model must be the one `README.md`'s training command builds from the shipped data:
+/// its data summary and settings, and its bytes (weights included) by their pinned hash.
 #[test]
 fn shipped_model_was_trained_on_the_shipped_training_split() {
+    use sha2::Digest;
+    let bytes = std::fs::read(repo("models/default.json")).unwrap();
+    let hash: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        hash, SHIPPED_MODEL_SHA256,
+        "models/default.json changed: retrain it with README's command and update the hash \
+         (see SHIPPED_MODEL_SHA256)"
+    );
     let model = stance::model::StanceModel::load(&repo("models/default.json")).unwrap();
     let path = repo("data/corpus/train.jsonl");
     let records = stance::data::read_records(&path, &Default::default()).unwrap();
@@ -193,6 +381,31 @@ fn shipped_model_was_trained_on_the_shipped_training_split() {
         "retrain models/default.json (see README)"
     );
     assert_eq!(model.settings(), &stance::train::TrainParams::default());
+}
+
+/// README's training command, run again, gives the shipped file byte for byte (weights,
+/// calibration and cross-validation figures included). It takes about 85 s in the release
+/// profile on 2 cores and several times that in the debug profile, so it runs with `cargo test
+/// --release` only.
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "retrains the default model: run with cargo test --release"
+)]
+fn shipped_model_is_what_the_readme_command_trains() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("default.json");
+    stance()
+        .args(["train", "--data"])
+        .arg(repo("data/corpus/train.jsonl"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read(&out).unwrap() == std::fs::read(repo("models/default.json")).unwrap(),
+        "README's command no longer builds models/default.json: retrain it (see README)"
+    );
 }
 
 #[test]

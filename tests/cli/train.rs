@@ -72,6 +72,7 @@ fn csv_training_data_with_custom_fields() {
     }
     let data = dir.path().join("d.csv");
     std::fs::write(&data, csv).unwrap();
+    let model_path = dir.path().join("m.json");
     stance()
         .args([
             "train",
@@ -85,9 +86,74 @@ fn csv_training_data_with_custom_fields() {
         ])
         .arg(&data)
         .arg("--out")
-        .arg(dir.path().join("m.json"))
+        .arg(&model_path)
         .assert()
         .success();
+    // What the model learned from: the CSV's sentences (column `sentence`), labels (column `y`)
+    // and topics, written out here independently and summarised the way training does.
+    let model = stance::model::StanceModel::load(&model_path).unwrap();
+    assert_eq!(model.labels(), ["optimistic", "cautionary", "neutral"]);
+    let expected: Vec<stance::train::Example> = (0..12)
+        .map(|i| {
+            let (text, label) = match i % 3 {
+                0 => (
+                    "growth will bring great benefits to the region",
+                    "optimistic",
+                ),
+                1 => (
+                    "the risks are serious and the obstacles remain",
+                    "cautionary",
+                ),
+                _ => (
+                    "the meeting took place on Tuesday in the capital",
+                    "neutral",
+                ),
+            };
+            stance::train::Example {
+                text: format!("{text} {i}"),
+                label: label.into(),
+                topics: Some(vec!["economy".into()]),
+            }
+        })
+        .collect();
+    assert_eq!(model.data(), &stance::train::data_summary(&expected));
+    assert_eq!(
+        model.data().label_counts.values().collect::<Vec<_>>(),
+        [&4; 3]
+    );
+    assert_eq!(model.data().topic_counts["economy"], 12);
+    // It learned the three kinds of sentence: eval on the same CSV, read with the same mapping,
+    // gets every one right, and an unseen sentence of each kind gets its label.
+    let out = stance()
+        .args([
+            "eval",
+            "--format",
+            "json",
+            "--text-field",
+            "sentence",
+            "--label-field",
+            "y",
+            "--model",
+        ])
+        .arg(&model_path)
+        .arg("--data")
+        .arg(&data)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["n"], 12);
+    assert_eq!(report["accuracy"], 1.0, "{report}");
+    for (text, label) in [
+        ("great benefits and growth for the region", "optimistic"),
+        ("serious risks and obstacles", "cautionary"),
+        ("a meeting on Tuesday in the capital", "neutral"),
+    ] {
+        let p = model.predict(text).unwrap();
+        assert_eq!(model.label(p.label), label, "{text}: {p:?}");
+    }
 }
 
 #[test]
@@ -220,6 +286,48 @@ fn tune_chooses_settings_by_cross_validation_and_records_the_grid() {
     assert_eq!(v["settings"]["logistic"]["alpha"], chosen["alpha"]);
     assert_eq!(v["settings"]["logistic"]["balanced"], chosen["balanced"]);
     assert_eq!(v["settings"]["features"]["cues"], chosen["cues"]);
+    // The grid's figures are real cross-validations: a separate `eval --cv 5` (tune's folds) with
+    // a point's settings gives its macro-F1. The first point and the last (the one that switches
+    // character n-grams over) cover every flag.
+    for point in [&grid[0], &grid[grid.len() - 1]] {
+        let mut flags = vec![
+            "eval".to_string(),
+            "--cv".into(),
+            "5".into(),
+            "--format".into(),
+            "json".into(),
+            "--alpha".into(),
+            point["alpha"].as_f64().unwrap().to_string(),
+        ];
+        if point["balanced"] == true {
+            flags.push("--balanced".into());
+        }
+        if point["cues"] == true {
+            flags.push("--cues".into());
+        }
+        if point["chars"] == true {
+            flags.extend(["--char-ngrams", "2-5", "--selection", "chi2"].map(String::from));
+        }
+        let out = stance()
+            .args(&flags)
+            .arg("--data")
+            .arg(&data)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            report["macro_f1"].as_f64().unwrap(),
+            point["cv_macro_f1"].as_f64().unwrap(),
+            "{point} against eval {flags:?}"
+        );
+    }
+    assert!(
+        grid.iter().any(|p| p["chars"] == true) && grid[0]["chars"] == false,
+        "the two checked points differ in character n-grams"
+    );
 }
 
 #[test]
