@@ -49,25 +49,30 @@ fn same_data_and_settings_give_identical_bytes() {
     assert_eq!(v["cv"]["folds"], 3);
 }
 
+/// Row `i` of the CSV training file: (sentence, label), cycling through the three labels.
+fn csv_row(i: usize) -> (&'static str, &'static str) {
+    match i % 3 {
+        0 => (
+            "growth will bring great benefits to the region",
+            "optimistic",
+        ),
+        1 => (
+            "the risks are serious and the obstacles remain",
+            "cautionary",
+        ),
+        _ => (
+            "the meeting took place on Tuesday in the capital",
+            "neutral",
+        ),
+    }
+}
+
 #[test]
 fn csv_training_data_with_custom_fields() {
     let dir = tempfile::tempdir().unwrap();
     let mut csv = String::from("sentence,y,topics\n");
     for i in 0..12 {
-        let (text, y) = match i % 3 {
-            0 => (
-                "growth will bring great benefits to the region",
-                "optimistic",
-            ),
-            1 => (
-                "the risks are serious and the obstacles remain",
-                "cautionary",
-            ),
-            _ => (
-                "the meeting took place on Tuesday in the capital",
-                "neutral",
-            ),
-        };
+        let (text, y) = csv_row(i);
         csv.push_str(&format!("\"{text} {i}\",{y},economy\n"));
     }
     let data = dir.path().join("d.csv");
@@ -95,20 +100,7 @@ fn csv_training_data_with_custom_fields() {
     assert_eq!(model.labels(), ["optimistic", "cautionary", "neutral"]);
     let expected: Vec<stance::train::Example> = (0..12)
         .map(|i| {
-            let (text, label) = match i % 3 {
-                0 => (
-                    "growth will bring great benefits to the region",
-                    "optimistic",
-                ),
-                1 => (
-                    "the risks are serious and the obstacles remain",
-                    "cautionary",
-                ),
-                _ => (
-                    "the meeting took place on Tuesday in the capital",
-                    "neutral",
-                ),
-            };
+            let (text, label) = csv_row(i);
             stance::train::Example {
                 text: format!("{text} {i}"),
                 label: label.into(),
