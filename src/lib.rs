@@ -1,32 +1,36 @@
 //! stance: find what named experts said in news commentary and score their stance
 //! (optimistic, cautionary, neutral) on each topic, with the quotes behind every score.
 //!
-//! The pipeline, one module per stage in order: [`extract`] (quotes, speakers, byte spans) ->
-//! [`tokenize`] (Hugging Face tokenizers) -> [`features`] (n-gram TF-IDF) -> [`linear`] (linfa
-//! logistic regression) and [`topics`] -> [`aggregate`] (per expert and topic, with evidence) ->
-//! [`output`]. [`train`], [`cv`] and [`metrics`] fit and judge models; [`model`] is the file.
+//! The pipeline, one folder per stage, each importing only the stages before it:
+//!
+//! - [`extract`]: article text -> sentences attributed to named people, with byte spans;
+//! - [`corpus`]: labelled data files -> records; `data check`; extraction gold files;
+//! - [`features`]: text -> tokens (Hugging Face tokenizers), n-gram TF-IDF, cue lexicons;
+//! - [`model`]: the fitted linear stance classifier, topic tagger and calibration, and the
+//!   model file that holds them (with a record of how they were trained);
+//! - [`train`]: labelled examples -> a model: fitting, cross-validation, tuning;
+//! - [`score`]: sentences -> stances and topics, aggregated per expert and topic with evidence;
+//! - [`report`]: scored sentences and experts -> table, JSON Lines or CSV.
+//!
+//! [`metrics`] (F1, confusion matrices, calibration error), [`error`] and [`atomic`] (files
+//! written by rename) serve every stage. The old flat paths (`stance::data`, `stance::output`,
+//! ...) are re-exported so existing code keeps compiling.
 
-pub mod aggregate;
-pub mod aliases;
 pub mod atomic;
-pub mod calibrate;
-pub mod cv;
-pub mod data;
-pub mod datacheck;
+pub mod corpus;
 pub mod error;
-pub mod explain;
 pub mod extract;
 pub mod features;
-pub mod gold;
-pub mod lexicon;
-pub mod linear;
 pub mod metrics;
 pub mod model;
-pub mod output;
+pub mod report;
 pub mod score;
-pub mod tokenize;
-pub mod topics;
 pub mod train;
-pub mod tune;
 
+pub use corpus::{data, datacheck, gold};
 pub use error::{Error, Result};
+pub use features::{lexicon, tokenize};
+pub use model::{calibrate, explain, linear, topics};
+pub use report as output;
+pub use score::{aggregate, aliases};
+pub use train::{cv, tune};

@@ -1,3 +1,6 @@
+//! Extraction stage. Takes article text; gives the sentences attributed to named people, each
+//! with its speaker, byte span, kind and confidence. Imports nothing from later stages.
+//!
 //! Quote extraction: every sentence of a news commentary article that is attributed to a named
 //! person, with the person's canonical name and the sentence's byte span in the article.
 //!

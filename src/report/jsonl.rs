@@ -5,7 +5,7 @@
 //! (`variants`).
 
 use super::{round4, topic_names, ArticleQuotes, ScoreReport};
-use crate::aggregate::ExpertTopic;
+use crate::score::aggregate::ExpertTopic;
 use crate::score::ScoredQuote;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;

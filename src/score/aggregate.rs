@@ -3,8 +3,8 @@
 //! best. Every expert also gets an `all` row over all of their sentences, topic or not.
 //! Spelling variants of one expert's name are merged first ([`SpeakerIndex`]).
 
-use crate::aliases::{Aliases, SpeakerIndex};
-use crate::score::{ScoredQuote, UNCERTAIN};
+use crate::score::aliases::{Aliases, SpeakerIndex};
+use crate::score::quote::{ScoredQuote, UNCERTAIN};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -354,8 +354,8 @@ fn stronger(e: &Evidence, probability: f64, index: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::QuoteInput;
-    use crate::topics::TopicHit;
+    use crate::model::topics::TopicHit;
+    use crate::score::quote::QuoteInput;
 
     fn quote(speaker: &str, p: [f64; 3], topics: &[&str]) -> ScoredQuote {
         let labels = ["optimistic", "cautionary", "neutral"];

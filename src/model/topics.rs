@@ -4,9 +4,9 @@
 //! train is tagged by the lexicon alone.
 
 use crate::error::Result;
+use crate::features::lexicon::{Lexicon, LexiconWords};
 use crate::features::SparseVec;
-use crate::lexicon::{Lexicon, LexiconWords};
-use crate::linear::{Algo, LinearModel, LogisticParams};
+use crate::model::linear::{Algo, LinearModel, LogisticParams};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

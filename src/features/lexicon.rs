@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The cue lexicon shipped with stance (hedges, necessity, risk, opportunity, rebuttal).
-pub const CUE_LEXICON: &str = include_str!("../data/lexicon/cues.tsv");
+pub const CUE_LEXICON: &str = include_str!("../../data/lexicon/cues.tsv");
 
 /// Words that negate a cue standing within [`NEGATION_WINDOW`] words after them, in the same
 /// clause.
@@ -22,7 +22,7 @@ const NEGATORS: [&str; 16] = [
 const NEGATION_WINDOW: usize = 5;
 
 /// The lexicon shipped with stance, used when `train` is given no `--lexicon`.
-pub const DEFAULT_LEXICON: &str = include_str!("../data/lexicon/topics.tsv");
+pub const DEFAULT_LEXICON: &str = include_str!("../../data/lexicon/topics.tsv");
 
 /// Keywords per topic. A keyword is a sequence of lowercase word patterns; a pattern ending in
 /// `*` matches any word with that prefix.

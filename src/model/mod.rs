@@ -1,20 +1,30 @@
+//! Model stage. Takes feature vectors; gives label probabilities, topics and explanations:
+//! the linear stance classifier (`linear`), the topic tagger (`topics`), the calibration
+//! temperature (`calibrate`), explanations (`explain`) and the file that holds them with a plain
+//! record of their training (`record`: settings, cross-validation, tuning grid).
+//!
 //! The fitted model and its file. One self-describing JSON document: format name and version
 //! first, then labels, topics, training settings, a summary and hash of the training data, the
 //! cross-validation metrics, the tokenizer, the features and the weights. Maps are sorted, so
 //! the same training gives the same bytes. Loading rejects foreign, truncated and newer files
 //! with a message that says which.
 
+pub mod calibrate;
+pub mod explain;
+pub mod linear;
+mod record;
+pub mod topics;
+
+pub use record::{CvReport, TrainParams, TunePoint};
+
 use crate::atomic::write_atomic;
-use crate::calibrate::Calibration;
-use crate::cv::CvReport;
 use crate::error::{Error, Result};
-use crate::explain::{Explanation, TermWeight};
+use crate::features::tokenize::WordTokenizer;
 use crate::features::{FittedFeaturizer, SparseVec};
-use crate::linear::LinearModel;
-use crate::tokenize::WordTokenizer;
-use crate::topics::{TopicHit, TopicTagger};
-use crate::train::TrainParams;
-use crate::tune::TunePoint;
+use crate::model::calibrate::Calibration;
+use crate::model::explain::{Explanation, TermWeight};
+use crate::model::linear::LinearModel;
+use crate::model::topics::{TopicHit, TopicTagger};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -168,7 +178,7 @@ impl StanceModel {
     fn predict_features(&self, x: &SparseVec, text: &str) -> Prediction {
         let scores = self.stance.scores(x);
         let t = self.temperature();
-        let probabilities = crate::linear::softmax(scores.iter().map(|s| s / t).collect());
+        let probabilities = crate::model::linear::softmax(scores.iter().map(|s| s / t).collect());
         Prediction {
             label: crate::metrics::argmax(&probabilities),
             probabilities,
@@ -481,7 +491,7 @@ fn json_path_at(bytes: &[u8], end: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexicon::Lexicon;
+    use crate::features::lexicon::Lexicon;
     use crate::train::{Example, TrainParams};
 
     fn examples() -> Vec<Example> {
@@ -637,7 +647,8 @@ mod tests {
         assert_eq!(c.temperature, model.temperature());
         assert_ne!(c.temperature, 1.0, "a temperature was fitted");
         let p = model.predict("great potential for the port").unwrap();
-        let expected = crate::linear::softmax(p.scores.iter().map(|s| s / c.temperature).collect());
+        let expected =
+            crate::model::linear::softmax(p.scores.iter().map(|s| s / c.temperature).collect());
         assert_eq!(p.probabilities, expected);
     }
 

@@ -1,3 +1,5 @@
+//! Report stage. Takes extracted or scored sentences and expert aggregates; gives text.
+//!
 //! Output formats, one file each: an aligned table for people, JSON Lines with a `"type"` on
 //! every line for programs, and CSV for spreadsheets. Each writes extracted sentences (`extract`)
 //! and scored sentences with their per-expert aggregates (`score`).
@@ -6,8 +8,8 @@ pub mod csv;
 pub mod jsonl;
 pub mod table;
 
-use crate::aggregate::ExpertTopic;
 use crate::extract::Extracted;
+use crate::score::aggregate::ExpertTopic;
 use crate::score::ScoredQuote;
 use std::io::{self, Write};
 

@@ -3,7 +3,7 @@
 //! and speakers or source articles shared between files (each file is one split). Problems name
 //! the file and line; the report also gives the label, topic and kind distributions.
 
-use crate::data::{read_records, ReadOptions, Record};
+use crate::corpus::data::{read_records, ReadOptions, Record};
 use crate::error::Result;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -6,31 +6,18 @@
 //! for the decision and would only cost time), and the best macro-F1 wins; ties go to the earlier,
 //! more strongly regularised point. Deterministic: same data, same folds, same choice.
 
-use crate::cv::cross_validate;
 use crate::error::Result;
+use crate::features::lexicon::Lexicon;
 use crate::features::Selection;
-use crate::lexicon::Lexicon;
+pub use crate::model::TunePoint;
+use crate::train::cv::cross_validate;
 use crate::train::{Example, TrainParams, ValidTrainParams};
-use serde::{Deserialize, Serialize};
 
 /// L2 penalties tried, strongest first.
 pub const ALPHAS: [f64; 4] = [1.0, 0.3, 0.1, 0.03];
 
 /// The character n-gram lengths `--tune` tries.
 pub const CHAR_NGRAMS: (usize, usize) = (2, 5);
-
-/// One grid point and its cross-validated score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TunePoint {
-    pub alpha: f64,
-    pub balanced: bool,
-    #[serde(default)]
-    pub cues: bool,
-    /// Character n-grams ([`CHAR_NGRAMS`]) with chi-squared selection.
-    #[serde(default)]
-    pub chars: bool,
-    pub cv_macro_f1: f64,
-}
 
 /// Cross-validates every grid point with `folds` folds and returns the settings of the best one
 /// (the rest of `params` unchanged) with the whole grid.

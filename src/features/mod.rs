@@ -1,11 +1,18 @@
+//! Features stage. Takes text; gives sparse feature vectors: words and n-grams from the
+//! tokenizer (`tokenize`), TF-IDF weights fitted on training data, and cue-lexicon counts
+//! (`lexicon`). Imports nothing from the model, training, scoring or report stages.
+//!
 //! Word n-gram TF-IDF features. Document frequencies are counted once, on the training data, and
 //! kept in the model: a single sentence at prediction time is weighted with the training IDF
 //! (unlike linfa-preprocessing's TF-IDF, which recomputes IDF from whatever batch it sees).
 //! Features are sparse `(index, value)` pairs; only training builds a dense matrix.
 
+pub mod lexicon;
+pub mod tokenize;
+
 use crate::error::{Error, Result};
-use crate::lexicon::{Lexicon, LexiconWords, CUE_LEXICON};
-use crate::tokenize::{Tokens, WordTokenizer};
+use crate::features::lexicon::{Lexicon, LexiconWords, CUE_LEXICON};
+use crate::features::tokenize::{Tokens, WordTokenizer};
 use std::path::Path;
 
 /// Value of one occurrence of a cue, beside L2-normalised n-gram values.

@@ -2,7 +2,7 @@
 //! `type` column (`quote` or `expert`); cells that do not apply to a row are empty.
 
 use super::{round4, topic_names, ArticleQuotes, ScoreReport};
-use crate::aggregate::ExpertTopic;
+use crate::score::aggregate::ExpertTopic;
 use crate::score::ScoredQuote;
 use std::io::{self, Write};
 

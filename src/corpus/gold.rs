@@ -3,7 +3,7 @@
 //! (speaker, sentence) pairs are compared after whitespace normalisation, giving precision,
 //! recall and F1, and the share of gold sentences that were found with the right speaker.
 
-use crate::data::{read_records, ReadOptions};
+use crate::corpus::data::{read_records, ReadOptions};
 use crate::error::{Error, Result};
 use crate::extract::Extracted;
 use serde::Serialize;

@@ -4,7 +4,7 @@
 //! divides its scores by T before the softmax. T leaves every decision unchanged. The expected
 //! calibration error (ECE) and a reliability table show the effect.
 
-use crate::linear::softmax;
+use crate::model::linear::softmax;
 use serde::{Deserialize, Serialize};
 
 /// Temperatures searched, as powers: from 1/20 to 20.

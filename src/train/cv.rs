@@ -2,25 +2,13 @@
 //! shuffle inside each label, so the same data and seed give the same folds; the report pools
 //! the out-of-fold predictions of every fold.
 
-use crate::calibrate::Calibration;
 use crate::error::{Error, Result};
-use crate::lexicon::Lexicon;
+use crate::features::lexicon::Lexicon;
 use crate::metrics::{StanceReport, TopicReport};
+use crate::model::calibrate::Calibration;
+pub use crate::model::CvReport;
 use crate::train::{Example, ValidTrainParams};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// Cross-validation metrics stored in the model and printed by `eval --cv`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CvReport {
-    pub folds: usize,
-    pub stance: StanceReport,
-    /// Macro-F1 of each fold, in fold order.
-    pub fold_macro_f1: Vec<f64>,
-    pub topics: Option<TopicReport>,
-    /// Temperature fitted on the out-of-fold scores, with the calibration error before and after.
-    pub calibration: Option<Calibration>,
-}
 
 /// Assigns each example a fold in `0..k`, stratified by `labels` (class indices).
 pub fn stratified_folds(labels: &[usize], n_classes: usize, k: usize, seed: u64) -> Vec<usize> {

@@ -1,17 +1,23 @@
+//! Training stage. Takes labelled examples and settings; gives a fitted model, with
+//! cross-validation (`cv`) and the search over settings (`tune`). Fills in the model's
+//! training record; the model does not depend on this stage.
+//!
 //! Training: checked settings ([`TrainParams`] -> [`ValidTrainParams`]) fitted on labelled
 //! examples into a [`StanceModel`]. Every step is deterministic, so the same data and settings
 //! give a byte-identical model file.
 
-use crate::cv::{cross_validate, CvReport};
-use crate::data::Record;
+pub mod cv;
+pub mod tune;
+
+pub use crate::model::TrainParams;
+
+use crate::corpus::data::Record;
 use crate::error::{Error, Result};
-use crate::features::FeatureParams;
-use crate::lexicon::Lexicon;
-use crate::linear::LogisticParams;
+use crate::features::lexicon::Lexicon;
+use crate::features::tokenize::WordTokenizer;
+use crate::model::CvReport;
 use crate::model::{DataSummary, StanceModel};
-use crate::tokenize::WordTokenizer;
-use crate::topics::TopicParams;
-use serde::{Deserialize, Serialize};
+use cv::cross_validate;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -54,33 +60,6 @@ impl Example {
                 })
             })
             .collect()
-    }
-}
-
-/// Every training setting, with its default.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainParams {
-    /// Words seen fewer times than this become unknown; default 2.
-    pub min_token_frequency: u64,
-    pub features: FeatureParams,
-    pub logistic: LogisticParams,
-    pub topics: TopicParams,
-    /// Folds of the cross-validation stored in the model (0 skips it); default 5.
-    pub cv_folds: usize,
-    /// Seed of the cross-validation folds; default 42.
-    pub seed: u64,
-}
-
-impl Default for TrainParams {
-    fn default() -> Self {
-        TrainParams {
-            min_token_frequency: 2,
-            features: FeatureParams::default(),
-            logistic: LogisticParams::default(),
-            topics: TopicParams::default(),
-            cv_folds: 5,
-            seed: 42,
-        }
     }
 }
 
