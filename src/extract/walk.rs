@@ -177,32 +177,14 @@ impl<'a> Walker<'a> {
         }
         // "We will build it.": first-person narrative right after a quote in the same
         // paragraph is still the quoted person speaking (the page closed the quote early).
-        let first_person = || {
-            sentence
-                .split(|c: char| !c.is_alphabetic())
-                .any(|w| matches!(w, "I" | "we" | "We" | "our" | "Our" | "my" | "My" | "us"))
-        };
-        if self.arguing.is_none() && self.previous_para == self.para && first_person() {
+        let first_person = is_first_person(sentence);
+        if self.arguing.is_none() && self.previous_para == self.para && first_person {
             if let Some(id) = self.previous {
                 self.arguing = Some(id);
                 return self.push(Some(id), range, QuoteKind::Direct, Basis::RunOn);
             }
         }
-        // "He is expected in May.": a sentence about the speaker, not by the speaker, ends
-        // the run of reported speech.
-        let mut opening = sentence.split_whitespace();
-        let (first, second) = (opening.next().unwrap_or(""), opening.next().unwrap_or(""));
-        let verb = opening
-            .next()
-            .is_some_and(|w| w.starts_with(char::is_lowercase) && !matches!(w, "and" | "of"));
-        // "Gwyneth Teo reports.": a sentence that opens with another person's name and a verb.
-        let named = verb
-            && is_name_word(first)
-            && is_name_word(clean(second))
-            && !lexicon::has(lexicon::OPENERS, &first.to_lowercase())
-            && !lexicon::is_place_name(&[first]);
-        let about_speaker = matches!(first, "He" | "She" | "His" | "Her") || named;
-        if about_speaker && !first_person() {
+        if is_about_someone(sentence) && !first_person {
             self.arguing = None;
         }
         match self.arguing {
@@ -311,4 +293,28 @@ impl<'a> Walker<'a> {
                 .is_empty()
         })
     }
+}
+
+/// True if the sentence speaks in the first person ("We will build it.", "I hope so.").
+fn is_first_person(sentence: &str) -> bool {
+    sentence
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| matches!(w, "I" | "we" | "We" | "our" | "Our" | "my" | "My" | "us"))
+}
+
+/// True for a sentence about someone rather than by them, which ends a run of reported speech:
+/// one that opens with a pronoun ("He is expected in May.") or with another person's name and a
+/// verb ("Gwyneth Teo reports.").
+fn is_about_someone(sentence: &str) -> bool {
+    let mut opening = sentence.split_whitespace();
+    let (first, second) = (opening.next().unwrap_or(""), opening.next().unwrap_or(""));
+    let verb = opening
+        .next()
+        .is_some_and(|w| w.starts_with(char::is_lowercase) && !matches!(w, "and" | "of"));
+    let named = verb
+        && is_name_word(first)
+        && is_name_word(clean(second))
+        && !lexicon::has(lexicon::OPENERS, &first.to_lowercase())
+        && !lexicon::is_place_name(&[first]);
+    matches!(first, "He" | "She" | "His" | "Her") || named
 }
