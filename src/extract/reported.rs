@@ -119,6 +119,13 @@ fn is_bare(sentence: &str, cue: &str, after: &[(usize, &str)]) -> bool {
         && !sentence.contains(['“', '"', '«'])
 }
 
+/// True if a token ends with a comma, also inside a closing quote mark (`power,”`).
+fn ends_with_comma(token: &str) -> bool {
+    token
+        .trim_end_matches(['”', '"', '’', '»'])
+        .ends_with(',')
+}
+
 /// True if the sentence opens with its speaker ("Jo Lee, an economist, said ..."), not with a
 /// clause of content before a trailing "..., he noted."
 fn opens_with_subject(prefix: &str) -> bool {
@@ -140,14 +147,14 @@ fn cue_reading(sentence: &str, toks: &[(usize, &str)], k: usize) -> Option<(Ment
         Some(Mention::Name { name, titled }) => !titled && !name.contains(' '),
         Some(_) => false,
     };
-    if weak && toks[k - 1].1.ends_with(',') {
+    if weak && ends_with_comma(toks[k - 1].1) {
         if let Some(after @ Mention::Name { .. }) = inverted(sentence, toks, k) {
             return Some((after, true));
         }
     }
     match before {
         Some(m) => Some((m, is_trailing(sentence, toks, k))),
-        None => Some((inverted(sentence, toks, k)?, toks[k - 1].1.ends_with(','))),
+        None => Some((inverted(sentence, toks, k)?, ends_with_comma(toks[k - 1].1))),
     }
 }
 
@@ -203,7 +210,7 @@ fn inverted(sentence: &str, toks: &[(usize, &str)], k: usize) -> Option<Mention>
     if toks.len() - k - 1 > MAX_SUBJECT {
         return None;
     }
-    let comma = toks[k - 1].1.ends_with(',');
+    let comma = ends_with_comma(toks[k - 1].1);
     let start = toks.get(k + 1)?.0;
     let rest = &sentence[start..];
     let subject = rest.split(',').next().unwrap_or(rest);
@@ -480,6 +487,10 @@ mod tests {
         );
         assert_eq!(
             cue_subject("The port is a link for Iran, said Ana Duarte, the mayor, Wire reports."),
+            name("Ana Duarte")
+        );
+        assert_eq!(
+            cue_subject("What could hurt is “the cost of living,” argued Ana Duarte."),
             name("Ana Duarte")
         );
         assert_eq!(
