@@ -136,6 +136,16 @@ fn leading(text: &str, piece: Range<usize>) -> Option<(Mention, usize)> {
         .skip(1)
         .find(|(_, t)| lexicon::is_cue(clean(t), false))
         .map(|(o, _)| o);
+    // "The expert stressed that exports matter: “...”" says something of its own: it stays a
+    // reported sentence (the walk joins the quote's first sentence to it), not a bare lead-in.
+    let content = cue_at.is_some_and(|at| {
+        tokens(&sentence[at..])
+            .skip(1)
+            .any(|(_, t)| lower(clean(t)) == "that")
+    });
+    if content && sentence.ends_with(':') {
+        return None;
+    }
     let mention = match cue_at {
         Some(at) => subject_before(&sentence[..at]),
         None if sentence.ends_with(':') => Some(classify(sentence.trim_end_matches(':'))),

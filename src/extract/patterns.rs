@@ -234,3 +234,24 @@ fn a_quote_closed_too_early_keeps_its_speaker() {
         ]
     );
 }
+
+#[test]
+fn a_lead_in_with_content_takes_the_first_sentence_of_its_inline_quote() {
+    let article = "Markets fell.\n\
+                   Jo Lee stressed that exports matter: “The strike hurts us. It is hard.”\n\
+                   According to her, the key is the port:\n\
+                   “Ships must come.”";
+    let lee = |k, t| unit("Jo Lee", k, t);
+    assert_eq!(
+        run(article),
+        vec![
+            lee(
+                Reported,
+                "Jo Lee stressed that exports matter: “The strike hurts us."
+            ),
+            lee(Direct, "It is hard."),
+            lee(Reported, "According to her, the key is the port"),
+            lee(Direct, "Ships must come.")
+        ]
+    );
+}

@@ -121,9 +121,7 @@ fn is_bare(sentence: &str, cue: &str, after: &[(usize, &str)]) -> bool {
 
 /// True if a token ends with a comma, also inside a closing quote mark (`power,”`).
 fn ends_with_comma(token: &str) -> bool {
-    token
-        .trim_end_matches(['”', '"', '’', '»'])
-        .ends_with(',')
+    token.trim_end_matches(['”', '"', '’', '»']).ends_with(',')
 }
 
 /// True if the sentence opens with its speaker ("Jo Lee, an economist, said ..."), not with a

@@ -85,6 +85,9 @@ pub struct Walker<'a> {
     /// Unattributed narrative sentences of the current paragraph.
     uncovered: Vec<Range<usize>>,
     interviewee: Option<usize>,
+    /// A reported sentence ending in a colon right before a quote on the same line: the
+    /// quote's first sentence belongs to it.
+    joins_quote: Option<usize>,
 }
 
 impl<'a> Walker<'a> {
@@ -102,6 +105,7 @@ impl<'a> Walker<'a> {
             arguing: None,
             uncovered: Vec::new(),
             interviewee: None,
+            joins_quote: None,
         }
     }
 
@@ -146,12 +150,18 @@ impl<'a> Walker<'a> {
             }
         }
         if !r.lead_in && !r.bare {
-            // "According to him, the key is the corridor:" before a quote keeps its words, not
-            // the colon that hands over to the quote.
-            let next = self.text[range.end..].trim_start();
+            // "According to him, the key is the corridor:" before a quote in the next paragraph
+            // keeps its words, not the colon that hands over to the quote; a quote opened on the
+            // same line ("... a security issue: “The strike ...") finishes the sentence, so its
+            // first sentence joins this one.
+            let rest = &self.text[range.end..];
+            let next = rest.trim_start();
             let quote_next = next.starts_with(['“', '"', '«', '‘', '\'']);
-            let end = range.end - usize::from(sentence.ends_with(':') && quote_next);
+            let inline = !rest[..rest.len() - next.len()].contains('\n');
+            let colon = sentence.ends_with(':') && quote_next;
+            let end = range.end - usize::from(colon && !inline);
             let basis = Basis::of(&r.mention);
+            self.joins_quote = (colon && inline).then_some(self.units.len());
             self.push(Some(id), range.start..end, QuoteKind::Reported, basis);
         }
         self.explicit(id);
@@ -219,6 +229,13 @@ impl<'a> Walker<'a> {
         self.enter(open);
         self.arguing = None;
         self.uncovered.clear();
+        let mut sentences = sentences;
+        if let Some(u) = self.joins_quote.take() {
+            let lead = self.units.get_mut(u).filter(|unit| unit.span.end <= open);
+            if let (Some(unit), false) = (lead, sentences.is_empty()) {
+                unit.span.end = sentences.remove(0).end;
+            }
+        }
         let Some(mention) = attribution else {
             let id = named_before.or(self.previous);
             for span in sentences {
