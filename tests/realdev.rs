@@ -10,10 +10,10 @@ use std::process::Command;
 
 /// Total F1 of (speaker, sentence) pairs over all articles. The floors are the measured figures
 /// minus a small margin; they must only go up (raise them when extraction improves).
-const FLOOR_F1: f64 = 0.89;
+const FLOOR_F1: f64 = 0.90;
 /// Total share of gold sentences found with the right speaker (correct / gold). Measured minus a
 /// small margin; must only go up.
-const FLOOR_RECALL: f64 = 0.87;
+const FLOOR_RECALL: f64 = 0.88;
 /// Most articles with at least `WEAK_MIN_GOLD` gold sentences whose recall is below
 /// `WEAK_RECALL` allowed. A ceiling set from the measured count: must only go down.
 const FLOOR_WEAK_ARTICLES: usize = 2;
