@@ -64,6 +64,8 @@ pub fn turns(text: &str, paragraphs: &[Range<usize>]) -> Vec<TurnSpan> {
     let hosts = hosts(text, paragraphs, &labels);
     let mut last = Turn::None;
     let mut announced = false;
+    let mut labelled_before = false;
+    let mut last_labelled = false;
     let mut out = Vec::with_capacity(paragraphs.len());
     for (para, label) in paragraphs.iter().zip(labels) {
         let slice = &text[para.clone()];
@@ -85,8 +87,28 @@ pub fn turns(text: &str, paragraphs: &[Range<usize>]) -> Vec<TurnSpan> {
         let turn = match &label {
             Some((name, _)) if hosts.contains(&label_key(&text[name.clone()])) => Turn::Question,
             Some(_) => Turn::Answer,
+            // In a transcript an unlabelled paragraph goes on with the turn before it, unless
+            // it asks (an unlabelled question); a quote or a header ending in a colon leaves the
+            // transcript.
+            None if labelled_before => {
+                let leaves =
+                    body.starts_with(['“', '"', '«', '‘']) || body.trim_end().ends_with(':');
+                if leaves {
+                    labelled_before = false;
+                    Turn::None
+                } else if body.trim_end_matches(['”', '"', ' ']).ends_with('?') {
+                    Turn::Question
+                } else if last == Turn::Question && !last_labelled {
+                    // An unlabelled question is answered by the next paragraph.
+                    Turn::Answer
+                } else {
+                    last
+                }
+            }
             None => classify(marker, body, last, announced),
         };
+        labelled_before |= label.is_some();
+        last_labelled = label.is_some();
         announced |= turn == Turn::None && announces_interview(body);
         last = turn;
         let content = if turn == Turn::None {
@@ -111,21 +133,31 @@ fn hosts(
     labels: &[Option<(Range<usize>, usize)>],
 ) -> Vec<String> {
     let mut votes: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut titled = Vec::new();
     for (para, label) in paragraphs.iter().zip(labels) {
         if let Some((name, end)) = label {
-            let v = votes.entry(label_key(&text[name.clone()])).or_default();
+            let key = label_key(&text[name.clone()]);
+            // "JO LEE, HOST:": a label that says it is the host's is, whatever it asks.
+            let title = text[name.end..*end].to_lowercase();
+            if HOST_TITLES.iter().any(|t| title.contains(t)) {
+                titled.push(key.clone());
+            }
+            let v = votes.entry(key).or_default();
             v.0 += 1;
             v.1 += usize::from(text[*end..para.end].contains('?'));
         }
     }
     let mut out: Vec<String> = votes
         .into_iter()
-        .filter(|(_, (n, asks))| asks * 2 > *n)
+        .filter(|(k, (n, asks))| asks * 2 > *n || titled.contains(k))
         .map(|(k, _)| k)
         .collect();
     out.sort();
     out
 }
+
+/// Titles in a transcript label that mark the host.
+const HOST_TITLES: &[&str] = &["host", "anchor", "moderator", "interviewer", "presenter"];
 
 /// The surname of a label, lowercase: "AMANPOUR" and "CHRISTIANE AMANPOUR" are one host.
 fn label_key(name: &str) -> String {

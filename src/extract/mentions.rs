@@ -152,13 +152,18 @@ fn has_role(phrase: &str, n: usize) -> bool {
 
 /// The two to four name words that close `segment` ("... spoke with Ann Roe").
 fn name_at_end(segment: &str) -> Option<String> {
-    let words: Vec<&str> = segment.split_whitespace().rev().take(5).collect();
-    let run: Vec<&str> = words
+    let words: Vec<&str> = segment.split_whitespace().rev().take(7).collect();
+    let mut run: Vec<&str> = words
         .iter()
         .map(|w| clean(w))
-        .take_while(|w| is_name_word(w) && !is_role_word(w))
+        .take_while(|w| (is_name_word(w) || is_particle(w)) && !is_role_word(w))
         .collect();
-    if !(2..=4).contains(&run.len()) {
+    // "Inés Carvajal de la Fuente": particles inside, never at the front.
+    while run.last().is_some_and(|w| is_particle(w)) {
+        run.pop();
+    }
+    let particles = run.iter().filter(|w| is_particle(w)).count();
+    if !(2..=4).contains(&(run.len() - particles)) {
         return None;
     }
     Some(run.into_iter().rev().collect::<Vec<_>>().join(" "))

@@ -315,6 +315,14 @@ impl Speakers {
                 return Some(id);
             }
         }
+        // "Carvajal de la Fuente" (a transcript label) of "Inés Carvajal de la Fuente".
+        if words.len() >= 2 {
+            let suffix = format!(" {full}");
+            if let Some(id) = self.names.iter().position(|n| lower(n).ends_with(&suffix)) {
+                self.by_key.insert(full, id);
+                return Some(id);
+            }
+        }
         if let Some(id) = self.variant_of(&surname, &words) {
             self.by_key.insert(full, id);
             self.by_key.insert(surname, id);

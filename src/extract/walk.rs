@@ -15,7 +15,7 @@ use super::lexicon;
 use super::mentions::{scan_appositions, scan_introduction, scan_mentions};
 use super::narrative::{back_reference, is_dateline, BackRef};
 use super::reported::report;
-use super::speakers::{label_mention, Mention, Speakers};
+use super::speakers::{classify, label_mention, Mention, Speakers};
 use super::words::{clean, is_name_word};
 use super::QuoteKind;
 use std::ops::Range;
@@ -173,7 +173,16 @@ impl<'a> Walker<'a> {
         // "Jo Lee, chief economist at Delta Bank:" heads the quote that follows.
         let sentence = &self.text[range.clone()];
         if sentence.ends_with(':') {
-            if let Some(id) = self.speakers.mentioned(sentence) {
+            // The header's own name first, registering it ("Javier Ruiz de Alarcón, chief
+            // economist at Delta Bank:"), else a known name in it.
+            let head = sentence.split(',').next().unwrap_or(sentence);
+            let named = match classify(head) {
+                m @ Mention::Name { .. } if head.len() < sentence.len() => {
+                    self.speakers.resolve(&m)
+                }
+                _ => None,
+            };
+            if let Some(id) = named.or_else(|| self.speakers.mentioned(sentence)) {
                 self.explicit(id);
                 return;
             }
@@ -265,6 +274,16 @@ impl<'a> Walker<'a> {
     /// person introduced before the interview.
     pub fn turn(&mut self, turn: Turn, label: Option<&str>, sentences: Vec<Range<usize>>) {
         if turn != Turn::Answer {
+            // The host's turns are never emitted, but they introduce the guests by full name
+            // ("Joining me is Ada Obi, head of ...") before labels give surnames only.
+            for span in sentences {
+                let sentence = &self.text[span];
+                if scan_mentions(sentence, &mut self.speakers) == 0
+                    && scan_appositions(sentence, &mut self.speakers) == 0
+                {
+                    scan_introduction(sentence, &mut self.speakers);
+                }
+            }
             return;
         }
         let labelled = label.and_then(|l| self.speakers.resolve(&label_mention(l)));
