@@ -53,11 +53,7 @@ pub fn assemble(stages: &Stages) -> Vec<Extracted> {
                     _ => None,
                 };
                 let spans = block_sentences(text, block);
-                let runs_on = block
-                    .close
-                    .as_ref()
-                    .and_then(|c| text.get(c.end..))
-                    .is_some_and(|rest| rest.starts_with(char::is_uppercase));
+                let runs_on = block.runs_on(text);
                 walker.block(block.open, spans, attribution, named_before, runs_on);
             }
             Event::Turn(i) => {

@@ -28,6 +28,17 @@ pub struct Block {
     pub after: Option<usize>,
 }
 
+impl Block {
+    /// True if the closing mark is glued to a capital (`counted.”It all comes down ...`): the
+    /// page dropped a reopening mark, and the speaker goes on after it.
+    pub fn runs_on(&self, text: &str) -> bool {
+        self.close
+            .as_ref()
+            .and_then(|c| text.get(c.end..))
+            .is_some_and(|rest| rest.starts_with(char::is_uppercase))
+    }
+}
+
 /// Result of scanning: blocks and the narrative pieces between them, both in article order.
 #[derive(Debug, Default)]
 pub struct Scan {
@@ -220,11 +231,7 @@ impl Scanner<'_> {
 /// takes it over from the narrative after it.
 pub fn take_glued_sentences(text: &str, scan: &mut Scan) {
     for block in &mut scan.blocks {
-        let glued = block
-            .close
-            .as_ref()
-            .and_then(|c| text.get(c.end..))
-            .is_some_and(|rest| rest.starts_with(char::is_uppercase));
+        let glued = block.runs_on(text);
         let (Some(idx), Some(last)) = (block.after, block.parts.last_mut()) else {
             continue;
         };

@@ -1,15 +1,4 @@
-use crate::util::{json_lines, seed, small_model, stance, stdout_of};
-
-fn sums_to_margin(e: &serde_json::Value) {
-    let terms: f64 = e["terms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["weight"].as_f64().unwrap())
-        .sum();
-    let total = e["intercept"].as_f64().unwrap() + terms;
-    assert!((total - e["margin"].as_f64().unwrap()).abs() < 1e-9, "{e}");
-}
+use crate::util::{json_lines, seed, small_model, stance, stdout_of, sums_to_margin};
 
 #[test]
 fn explain_json_terms_add_up_to_the_margin() {

@@ -76,3 +76,15 @@ pub fn records_in(path: &str) -> usize {
         .filter(|l| !l.trim().is_empty())
         .count()
 }
+
+/// Checks that an explanation's intercept and term weights add up to its margin (to 1e-9).
+pub fn sums_to_margin(e: &serde_json::Value) {
+    let terms: f64 = e["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["weight"].as_f64().unwrap())
+        .sum();
+    let total = e["intercept"].as_f64().unwrap() + terms;
+    assert!((total - e["margin"].as_f64().unwrap()).abs() < 1e-9, "{e}");
+}
