@@ -1,4 +1,5 @@
-//! Throughput of each pipeline stage and of scoring end to end, on the shipped model and data.
+//! Throughput of each pipeline stage and of scoring end to end, on the shipped n-gram model
+//! (`models/fast.json`) and data; the encoder model has its own bench (`benches/encoder.rs`).
 //! Inputs are built outside the timed closures. Run with `cargo bench`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
@@ -22,7 +23,7 @@ fn test_sentences() -> Vec<String> {
 }
 
 fn stages(c: &mut Criterion) {
-    let model = StanceModel::load(&repo("models/default.json")).expect("shipped model");
+    let model = StanceModel::load(&repo("models/fast.json")).expect("shipped model");
     let sentences = test_sentences();
     let bytes: usize = sentences.iter().map(String::len).sum();
     let article =
@@ -93,19 +94,11 @@ fn stages(c: &mut Criterion) {
 fn score_records(model: &StanceModel, sentences: &[String]) -> usize {
     let inputs: Vec<QuoteInput> = sentences
         .iter()
-        .map(|text| QuoteInput {
-            id: None,
-            article: None,
-            speaker: Some("A Speaker".into()),
-            text: text.clone(),
-            span: None,
-            kind: None,
-            extra: Default::default(),
-        })
+        .map(|text| QuoteInput::sentence(text.as_str(), Some("A Speaker")))
         .collect();
     let mut out = Vec::new();
     for q in score_all(model, inputs, &Default::default()).unwrap_or_default() {
-        stance::output::jsonl::write_quote(&mut out, &q).expect("in memory");
+        stance::output::jsonl::write_quote(&mut out, &q, "bench").expect("in memory");
     }
     out.len()
 }
@@ -147,7 +140,7 @@ fn extract_scaling(c: &mut Criterion) {
 
 /// Loading the shipped model: reading, parsing and building the lookup tables.
 fn model_load(c: &mut Criterion) {
-    let path = repo("models/default.json");
+    let path = repo("models/fast.json");
     let mut group = c.benchmark_group("model");
     group.sample_size(20);
     group.bench_function("load", |b| {

@@ -76,6 +76,27 @@ pub enum Error {
         known: String,
     },
 
+    #[error("{}: sentence encoder: {reason}", path.display())]
+    BadEncoder { path: PathBuf, reason: String },
+
+    #[error(
+        "{}: sentence encoder file is missing; the shipped encoder is in models/ (run \
+         scripts/build_encoder.sh to rebuild it), or train with --encoder none",
+        path.display()
+    )]
+    EncoderMissing { path: PathBuf },
+
+    #[error(
+        "{}: sentence encoder file differs from the one the model was trained with \
+         (SHA-256 {found}, expected {expected})",
+        path.display()
+    )]
+    EncoderChecksum {
+        path: PathBuf,
+        expected: String,
+        found: String,
+    },
+
     #[error("tokenizer: {0}")]
     Tokenizer(String),
 

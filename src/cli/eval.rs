@@ -64,7 +64,9 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
     let evaluation = match args.cv {
         Some(k) => {
             let params = args.settings.params(0).validate()?;
-            let cv = cross_validate(&params, examples, &args.settings.lexicon()?, k)?;
+            let encoded = args.settings.encode(examples, None)?;
+            let lexicon = args.settings.lexicon()?;
+            let cv = cross_validate(&params, examples, &lexicon, k, encoded.as_ref())?;
             Evaluation {
                 stance: cv.stance,
                 topics: cv.topics,

@@ -103,12 +103,26 @@ fn resolve_format(arg: Option<FormatArg>) -> Format {
 /// The shipped default model, used when neither `--model` nor `STANCE_MODEL` is given.
 pub const DEFAULT_MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.json");
 
-/// Loads `--model`, else `$STANCE_MODEL`, else the shipped default model.
+/// The folder of the shipped models.
+pub const MODELS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
+
+/// The shipped sentence encoder.
+pub const DEFAULT_ENCODER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2");
+
+/// Loads `--model`, else `$STANCE_MODEL`, else the shipped default model. A bare name such as
+/// `fast` or `default` that is not a file names a shipped model (`models/NAME.json`).
 fn load_model(arg: Option<&Path>) -> Result<StanceModel> {
     let path = match (arg, std::env::var_os("STANCE_MODEL")) {
         (Some(p), _) => p.to_path_buf(),
         (None, Some(env)) => PathBuf::from(env),
         (None, None) => PathBuf::from(DEFAULT_MODEL),
+    };
+    let shipped = Path::new(MODELS_DIR).join(&path).with_extension("json");
+    let bare = path.components().count() == 1 && path.extension().is_none();
+    let path = if bare && !path.exists() && shipped.is_file() {
+        shipped
+    } else {
+        path
     };
     StanceModel::load(&path).with_context(|| format!("cannot load model {}", path.display()))
 }

@@ -204,6 +204,7 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
     if let Sink::Table(quotes) = &sink {
         let report = ScoreReport {
             labels: config.model.labels(),
+            model: config.model.name(),
             quotes,
             experts: &experts.rows,
             sentences: config.sentences,
@@ -250,10 +251,11 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         skip_invalid: config.skip_invalid,
     };
     let format = config.format;
+    let model_name = config.model.name();
     let render = |q: &ScoredQuote, out: &mut Vec<u8>| {
         // Writing into memory cannot fail; an error here would be a serializer bug.
         let _ = match format {
-            Format::Jsonl => jsonl::write_quote(out, q),
+            Format::Jsonl => jsonl::write_quote(out, q, model_name),
             Format::Csv => csv::write_quote(out, q, labels),
             Format::Table => Ok(()),
         };

@@ -5,11 +5,14 @@ use super::{display_paths, FieldArgs, Outcome};
 use anyhow::{Context, Result};
 use clap::Args;
 use stance::data::RecordReader;
+use stance::features::encoder::Encoder;
 use stance::features::Selection;
 use stance::lexicon::Lexicon;
 use stance::linear::Algo;
-use stance::train::{Example, TrainParams};
+use stance::model::EncoderParams;
+use stance::train::{Encoded, Example, TrainParams};
 use stance::tune::tune;
+use std::sync::Arc;
 
 /// Folds of the cross-validation that `--tune` runs.
 const TUNE_FOLDS: usize = 5;
@@ -49,9 +52,9 @@ pub struct TrainFlags {
     /// Minimum number of training sentences an n-gram must occur in.
     #[arg(long, default_value_t = 2)]
     min_df: usize,
-    /// Keep at most this many n-grams.
-    #[arg(long, default_value_t = 5_000)]
-    max_features: usize,
+    /// Keep at most this many n-grams [default: 3000 beside an encoder, 5000 without].
+    #[arg(long)]
+    max_features: Option<usize>,
     /// L2 penalty of the logistic regression.
     #[arg(long, default_value_t = 0.3)]
     alpha: f64,
@@ -83,6 +86,14 @@ pub struct TrainFlags {
     /// Seed of the cross-validation folds.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Sentence encoder folder (config.json, tokenizer.json, model.safetensors) whose
+    /// embeddings join the n-gram features, or `none` for an n-gram-only model
+    /// [default: the shipped models/all-MiniLM-L6-v2; none with --algo nb].
+    #[arg(long, value_name = "PATH|none")]
+    encoder: Option<String>,
+    /// Length of each sentence's embedding beside its unit-length n-gram vector.
+    #[arg(long, default_value_t = EncoderParams::default().weight)]
+    encoder_weight: f64,
     /// Threads that train cross-validation folds side by side [default: one per core]. The
     /// model and the figures do not depend on it.
     #[arg(long, default_value_t = 0)]
@@ -92,15 +103,18 @@ pub struct TrainFlags {
 impl TrainFlags {
     /// Training settings with `cv_folds` folds of stored cross-validation.
     pub fn params(&self, cv_folds: usize) -> TrainParams {
-        let mut p = TrainParams {
-            cv_folds,
-            seed: self.seed,
-            min_token_frequency: self.min_df as u64,
-            ..TrainParams::default()
+        let mut p = match self.encoder_dir() {
+            Some(_) => TrainParams::with_encoder(),
+            None => TrainParams::default(),
         };
+        p.cv_folds = cv_folds;
+        p.seed = self.seed;
+        p.min_token_frequency = self.min_df as u64;
         p.features.ngram_max = self.ngram_max;
         p.features.min_df = self.min_df;
-        p.features.max_features = self.max_features;
+        if let Some(n) = self.max_features {
+            p.features.max_features = n;
+        }
         p.features.cues = self.cues;
         p.features.char_ngrams = self.char_ngrams;
         p.features.selection = self.selection;
@@ -109,7 +123,38 @@ impl TrainFlags {
         p.logistic.max_iterations = self.max_iterations;
         p.logistic.algo = self.algo;
         p.topics.threshold = self.topic_threshold;
+        if let Some(e) = &mut p.encoder {
+            e.weight = self.encoder_weight;
+        }
         p
+    }
+
+    /// The encoder folder asked for, or none. Naive Bayes has none unless one is asked for
+    /// (and then training refuses it: naive Bayes counts non-negative features).
+    fn encoder_dir(&self) -> Option<PathBuf> {
+        match self.encoder.as_deref() {
+            Some("none") => None,
+            Some(path) => Some(PathBuf::from(path)),
+            None if self.algo == Algo::Nb => None,
+            None => Some(PathBuf::from(super::DEFAULT_ENCODER)),
+        }
+    }
+
+    /// Loads the encoder asked for and embeds `examples` with it. The model at `out` records
+    /// the encoder's folder relative to its own, when it is below it.
+    pub fn encode(&self, examples: &[Example], out: Option<&Path>) -> Result<Option<Encoded>> {
+        let Some(dir) = self.encoder_dir() else {
+            return Ok(None);
+        };
+        let recorded = recorded_path(&dir, out)?;
+        let encoder = Encoder::load(&dir, &recorded)
+            .with_context(|| format!("cannot load sentence encoder {}", dir.display()))?;
+        eprintln!(
+            "encoding {} sentences with {}",
+            examples.len(),
+            dir.display()
+        );
+        Ok(Some(Encoded::new(Arc::new(encoder), examples)?))
     }
 
     /// Sets the number of worker threads for this process.
@@ -127,6 +172,29 @@ impl TrainFlags {
             None => Lexicon::builtin(),
         })
     }
+}
+
+/// The encoder folder as a model file at `out` records it: relative to the model's folder when
+/// the encoder is inside it (so the two move together), absolute otherwise.
+fn recorded_path(dir: &Path, out: Option<&Path>) -> Result<String> {
+    let dir = dir
+        .canonicalize()
+        .with_context(|| format!("cannot find sentence encoder {}", dir.display()))?;
+    let base = out
+        .and_then(Path::parent)
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .and_then(|p| p.canonicalize().ok());
+    let relative = base.and_then(|b| dir.strip_prefix(b).ok().map(Path::to_path_buf));
+    let path = relative.unwrap_or(dir);
+    path.to_str()
+        .map(String::from)
+        .with_context(|| format!("encoder path {} is not UTF-8", path.display()))
 }
 
 /// Parses `MIN-MAX` (or a single length) into a range.
@@ -203,8 +271,9 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
         anyhow::bail!("{files}: no labelled sentences; each line needs a text and a label");
     }
     check_out_dir(&args.out)?;
+    let encoded = args.settings.encode(&examples, Some(&args.out))?;
     let (params, grid) = if args.tune {
-        let (chosen, grid) = tune(&params, &examples, &lexicon, TUNE_FOLDS)
+        let (chosen, grid) = tune(&params, &examples, &lexicon, TUNE_FOLDS, encoded.as_ref())
             .with_context(|| format!("tuning on {files} failed"))?;
         for p in &grid {
             eprintln!(
@@ -227,7 +296,7 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
         (params, None)
     };
     let mut model = params
-        .fit(&examples, &lexicon)
+        .fit_encoded(&examples, &lexicon, encoded.as_ref())
         .with_context(|| format!("training on {files} failed"))?;
     if let Some(grid) = grid {
         model.set_tuning(grid);

@@ -7,6 +7,7 @@
 //! (unlike linfa-preprocessing's TF-IDF, which recomputes IDF from whatever batch it sees).
 //! Features are sparse `(index, value)` pairs; only training builds a dense matrix.
 
+pub mod encoder;
 pub mod lexicon;
 pub mod tokenize;
 

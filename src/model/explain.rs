@@ -26,10 +26,14 @@ pub struct Explanation {
     /// The runner-up label the margin is measured against.
     pub versus: String,
     /// (Score of `label` minus score of `versus`) / T = ln(P(label) / P(versus)): `intercept`
-    /// plus the sum of the term weights.
+    /// plus the sum of the term weights plus `encoder`.
     pub margin: f64,
     /// The difference of the two labels' biases, over T.
     pub intercept: f64,
+    /// The contribution of the sentence-encoder block (its dimensions are not words, so they
+    /// count as one share), when the model has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoder: Option<f64>,
     /// Every n-gram of the sentence with a nonzero contribution, strongest first.
     pub terms: Vec<TermWeight>,
 }

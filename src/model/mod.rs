@@ -5,9 +5,10 @@
 //!
 //! The fitted model and its file. One self-describing JSON document: format name and version
 //! first, then labels, topics, training settings, a summary and hash of the training data, the
-//! cross-validation metrics, the tokenizer, the features and the weights. Maps are sorted, so
-//! the same training gives the same bytes. Loading rejects foreign, truncated and newer files
-//! with a message that says which.
+//! cross-validation metrics, the tokenizer, the features, the sentence encoder's folder and
+//! checksums (its weights stay in their own files, checked on load) and the weights. Maps are
+//! sorted, so the same training gives the same bytes. Loading rejects foreign, truncated and
+//! newer files with a message that says which.
 
 pub mod calibrate;
 pub mod explain;
@@ -15,10 +16,11 @@ pub mod linear;
 mod record;
 pub mod topics;
 
-pub use record::{CvReport, TrainParams, TunePoint};
+pub use record::{CvReport, EncoderParams, TrainParams, TunePoint, ENCODER_MAX_FEATURES};
 
 use crate::atomic::write_atomic;
 use crate::error::{Error, Result};
+use crate::features::encoder::{append_block, Encoder, EncoderSpec};
 use crate::features::tokenize::WordTokenizer;
 use crate::features::{FittedFeaturizer, SparseVec};
 use crate::model::calibrate::Calibration;
@@ -28,6 +30,7 @@ use crate::model::topics::{TopicHit, TopicTagger};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The `format` field of every model file.
 pub const FORMAT: &str = "stance-model";
@@ -60,8 +63,42 @@ pub struct StanceModel {
     tuning: Option<Vec<TunePoint>>,
     tokenizer: WordTokenizer,
     features: FittedFeaturizer,
+    /// The sentence-encoder block after the n-gram features, when the model has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    encoder: Option<EncoderBlock>,
     stance: LinearModel,
     topics: TopicTagger,
+    /// The model's name in output: its file name without extension, once loaded.
+    #[serde(skip)]
+    name: String,
+}
+
+/// A model's sentence-encoder block: which encoder (its files are checked by SHA-256 when the
+/// model loads) and the length of its embedding beside the unit-length n-gram block.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EncoderBlock {
+    pub spec: EncoderSpec,
+    pub weight: f32,
+    #[serde(skip)]
+    loaded: Option<Arc<Encoder>>,
+}
+
+impl EncoderBlock {
+    /// The block of `encoder` at length `weight`.
+    pub fn new(encoder: Arc<Encoder>, weight: f32) -> Self {
+        EncoderBlock {
+            spec: encoder.spec().clone(),
+            weight,
+            loaded: Some(encoder),
+        }
+    }
+
+    /// The loaded encoder.
+    pub fn encoder(&self) -> Result<&Arc<Encoder>> {
+        self.loaded
+            .as_ref()
+            .ok_or_else(|| Error::Classifier("the model's sentence encoder is not loaded".into()))
+    }
 }
 
 /// The model's reading of one sentence.
@@ -83,12 +120,14 @@ struct Header {
 }
 
 impl StanceModel {
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         labels: Vec<String>,
         settings: TrainParams,
         data: DataSummary,
         tokenizer: WordTokenizer,
         features: FittedFeaturizer,
+        encoder: Option<EncoderBlock>,
         stance: LinearModel,
         topics: TopicTagger,
     ) -> Self {
@@ -103,9 +142,16 @@ impl StanceModel {
             tuning: None,
             tokenizer,
             features,
+            encoder,
             stance,
             topics,
+            name: String::new(),
         }
+    }
+
+    /// The model's name in output: its file name without extension (empty before loading).
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Stores the cross-validation report and takes its calibration.
@@ -164,15 +210,75 @@ impl StanceModel {
         &self.tokenizer
     }
 
-    /// The sparse feature vector of a sentence.
+    /// The sentence-encoder block, when the model has one.
+    pub fn encoder(&self) -> Option<&EncoderBlock> {
+        self.encoder.as_ref()
+    }
+
+    /// Number of features: n-grams and cues, then the encoder's dimensions.
+    pub fn n_features(&self) -> usize {
+        self.features.len() + self.encoder.as_ref().map_or(0, |e| e.spec.dim)
+    }
+
+    /// The feature vector of a sentence whose embedding (when the model has an encoder) is
+    /// `embedding`.
+    pub fn featurize_embedded(&self, text: &str, embedding: Option<&[f32]>) -> Result<SparseVec> {
+        let mut x = self.features.transform(&self.tokenizer.tokens(text)?, text);
+        if let Some(block) = &self.encoder {
+            let embedding = embedding.ok_or_else(|| {
+                Error::Classifier("a sentence embedding is needed for this model".into())
+            })?;
+            append_block(&mut x, self.features.len(), embedding, block.weight);
+        }
+        Ok(x)
+    }
+
+    /// The feature vectors of sentences; their embeddings are computed together, in batches.
+    pub fn featurize_batch(&self, texts: &[&str]) -> Result<Vec<SparseVec>> {
+        let embeddings = match &self.encoder {
+            Some(block) => Some(block.encoder()?.embed(texts)?),
+            None => None,
+        };
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| self.featurize_embedded(t, embeddings.as_ref().map(|e| e[i].as_slice())))
+            .collect()
+    }
+
+    /// The feature vector of a sentence.
     pub fn featurize(&self, text: &str) -> Result<SparseVec> {
-        Ok(self.features.transform(&self.tokenizer.tokens(text)?, text))
+        Ok(self.featurize_batch(&[text])?.remove(0))
     }
 
     /// Stance and topics of one sentence.
     pub fn predict(&self, text: &str) -> Result<Prediction> {
         let x = self.featurize(text)?;
         Ok(self.predict_features(&x, text))
+    }
+
+    /// Stance and topics of a sentence whose embedding is known.
+    pub fn predict_embedded(&self, text: &str, embedding: Option<&[f32]>) -> Result<Prediction> {
+        let x = self.featurize_embedded(text, embedding)?;
+        Ok(self.predict_features(&x, text))
+    }
+
+    /// Stance and topics of each sentence, with its explanation when `explain` is set.
+    pub fn predict_batch(
+        &self,
+        texts: &[&str],
+        explain: bool,
+    ) -> Result<Vec<(Prediction, Option<Explanation>)>> {
+        let xs = self.featurize_batch(texts)?;
+        Ok(xs
+            .iter()
+            .zip(texts)
+            .map(|(x, t)| {
+                let p = self.predict_features(x, t);
+                let e = explain.then(|| self.explanation(x, &p));
+                (p, e)
+            })
+            .collect())
     }
 
     fn predict_features(&self, x: &SparseVec, text: &str) -> Prediction {
@@ -191,6 +297,12 @@ impl StanceModel {
     pub fn explain(&self, text: &str) -> Result<(Prediction, Explanation)> {
         let x = self.featurize(text)?;
         let prediction = self.predict_features(&x, text);
+        let explanation = self.explanation(&x, &prediction);
+        Ok((prediction, explanation))
+    }
+
+    /// Why `prediction` chose its label: the n-gram terms, and the encoder block's share.
+    fn explanation(&self, x: &SparseVec, prediction: &Prediction) -> Explanation {
         let (probabilities, chosen) = (&prediction.probabilities, prediction.label);
         let t = self.temperature();
         let versus = (0..probabilities.len())
@@ -201,8 +313,22 @@ impl StanceModel {
                     .then(b.cmp(&a))
             })
             .unwrap_or(chosen);
+        let n_terms = self.features.len() as u32;
+        let contribution = |&(j, v): &(u32, f32)| {
+            f64::from(v)
+                * (f64::from(self.stance.weight(chosen, j))
+                    - f64::from(self.stance.weight(versus, j)))
+                / t
+        };
+        let encoder = self.encoder.as_ref().map(|_| {
+            x.iter()
+                .filter(|(j, _)| *j >= n_terms)
+                .map(contribution)
+                .sum::<f64>()
+        });
         let mut terms: Vec<TermWeight> = x
             .iter()
+            .filter(|(j, _)| *j < n_terms)
             .map(|&(j, v)| TermWeight {
                 term: self.features.term(j),
                 value: f64::from(v),
@@ -221,15 +347,16 @@ impl StanceModel {
         });
         let intercept =
             (f64::from(self.stance.bias(chosen)) - f64::from(self.stance.bias(versus))) / t;
-        let margin = intercept + terms.iter().map(|t| t.weight).sum::<f64>();
-        let explanation = Explanation {
+        let margin =
+            intercept + terms.iter().map(|t| t.weight).sum::<f64>() + encoder.unwrap_or(0.0);
+        Explanation {
             label: self.labels[chosen].clone(),
             versus: self.labels[versus].clone(),
             margin,
             intercept,
+            encoder,
             terms,
-        };
-        Ok((prediction, explanation))
+        }
     }
 
     /// P(optimistic) - P(cautionary) (or positive / negative), when the model has such labels.
@@ -300,11 +427,23 @@ impl StanceModel {
             .map_err(|e| bad(e.to_string()))?;
         model.check_shapes().map_err(bad)?;
         model.check_values(path)?;
+        if let Some(block) = &mut model.encoder {
+            let recorded = Path::new(&block.spec.path);
+            let dir = match path.parent() {
+                Some(parent) if recorded.is_relative() => parent.join(recorded),
+                _ => recorded.to_path_buf(),
+            };
+            block.loaded = Some(Arc::new(Encoder::load_checked(&dir, &block.spec)?));
+        }
+        model.name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         Ok(model)
     }
 
     fn check_shapes(&self) -> std::result::Result<(), String> {
-        let n = self.features.len();
+        let n = self.n_features();
         self.stance.check_shape(n)?;
         if self.stance.n_classes() != self.labels.len() {
             return Err(format!(
@@ -349,6 +488,15 @@ impl StanceModel {
                         "a calibration error must lie between 0 and 1; retrain the model",
                     );
                 }
+            }
+        }
+        if let Some(block) = &self.encoder {
+            if !(block.weight.is_finite() && block.weight > 0.0) {
+                return fail(
+                    "encoder.weight".into(),
+                    block.weight.to_string(),
+                    "the encoder block's length must be a finite number above 0; retrain the model",
+                );
             }
         }
         let params = self.topics.params();

@@ -34,7 +34,7 @@ pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Resul
     let mut line = Vec::new();
     for q in report.quotes {
         line.clear();
-        write_quote(&mut line, q)?;
+        write_quote(&mut line, q, report.model)?;
         w.write_all(&line)?;
     }
     write_experts(w, report.experts)
@@ -48,22 +48,23 @@ pub fn write_experts(w: &mut dyn Write, experts: &[ExpertTopic]) -> io::Result<(
     Ok(())
 }
 
-/// Appends the line of one scored sentence, newline included.
-pub fn write_quote(out: &mut Vec<u8>, q: &ScoredQuote) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &QuoteLine(q))?;
+/// Appends the line of one scored sentence by the model named `model`, newline included.
+pub fn write_quote(out: &mut Vec<u8>, q: &ScoredQuote, model: &str) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &QuoteLine(q, model))?;
     out.push(b'\n');
     Ok(())
 }
 
-/// The JSON object of one scored sentence.
-pub fn quote_line(q: &ScoredQuote) -> Value {
-    serde_json::to_value(QuoteLine(q)).unwrap_or(Value::Null)
+/// The JSON object of one scored sentence by the model named `model`.
+pub fn quote_line(q: &ScoredQuote, model: &str) -> Value {
+    serde_json::to_value(QuoteLine(q, model)).unwrap_or(Value::Null)
 }
 
 /// A scored sentence as a JSON object, serialized straight from the sentence: `type`, `id`,
 /// `article`, `speaker`, `text`, `span`, `kind`, `stance`, `score`, `probabilities`, `topics`,
-/// `topic_detail`, `explanation`, then the input's other fields (never overriding these).
-struct QuoteLine<'a>(&'a ScoredQuote);
+/// `topic_detail`, `model`, `explanation`, then the input's other fields (never overriding
+/// these).
+struct QuoteLine<'a>(&'a ScoredQuote, &'a str);
 
 impl Serialize for QuoteLine<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -101,7 +102,8 @@ impl Serialize for QuoteLine<'_> {
             })
             .collect();
         m.serialize_entry("topic_detail", &detail)?;
-        written.extend(["probabilities", "topics", "topic_detail"]);
+        m.serialize_entry("model", self.1)?;
+        written.extend(["probabilities", "topics", "topic_detail", "model"]);
         if let Some(e) = &q.explanation {
             m.serialize_entry("explanation", e)?;
             written.push("explanation");

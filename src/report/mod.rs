@@ -43,6 +43,8 @@ pub fn write_extracted(
 /// What `score` prints.
 pub struct ScoreReport<'a> {
     pub labels: &'a [String],
+    /// The name of the model that scored (in quote lines).
+    pub model: &'a str,
     pub quotes: &'a [ScoredQuote],
     pub experts: &'a [ExpertTopic],
     /// Show the per-sentence table too (the table always shows it when there is no expert).

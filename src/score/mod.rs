@@ -30,16 +30,19 @@ pub struct ScoreOptions {
     pub min_confidence: f64,
 }
 
-/// Scores every input, in order.
+/// Scores every input, in order. With an encoder model, sentences are embedded together.
 pub fn score_all(
     model: &StanceModel,
     inputs: Vec<QuoteInput>,
     options: &ScoreOptions,
 ) -> Result<Vec<ScoredQuote>> {
-    inputs
+    let texts: Vec<&str> = inputs.iter().map(|i| i.text.as_str()).collect();
+    let predictions = model.predict_batch(&texts, options.explain)?;
+    Ok(inputs
         .into_iter()
-        .map(|input| score_one(model, input, options))
-        .collect()
+        .zip(predictions)
+        .map(|(input, (p, explanation))| scored(model, input, p, explanation, options))
+        .collect())
 }
 
 /// Scores one sentence.
@@ -48,13 +51,17 @@ pub fn score_one(
     input: QuoteInput,
     options: &ScoreOptions,
 ) -> Result<ScoredQuote> {
-    let (p, explanation) = if options.explain {
-        let (p, e) = model.explain(&input.text)?;
-        (p, Some(e))
-    } else {
-        (model.predict(&input.text)?, None)
-    };
-    Ok(ScoredQuote {
+    Ok(score_all(model, vec![input], options)?.remove(0))
+}
+
+fn scored(
+    model: &StanceModel,
+    input: QuoteInput,
+    p: crate::model::Prediction,
+    explanation: Option<crate::model::explain::Explanation>,
+    options: &ScoreOptions,
+) -> ScoredQuote {
+    ScoredQuote {
         explanation,
         stance: if p.probabilities[p.label] < options.min_confidence {
             UNCERTAIN.to_string()
@@ -70,7 +77,7 @@ pub fn score_one(
             .collect(),
         topics: p.topics,
         input,
-    })
+    }
 }
 
 /// Units of work per parallel chunk.
@@ -252,13 +259,50 @@ impl Scorer<'_> {
             .chunks(CHUNK)
             .map(|units| {
                 let mut chunk = Chunk::with_capacity(units.len());
+                // The sentences of every readable unit, scored together (an encoder embeds
+                // them in a few batches).
+                let mut sentences = Vec::new();
                 for work in units {
-                    if let Err(e) = self.score_unit(work, &mut chunk, keep_quotes, &render) {
-                        if !self.skip_invalid {
+                    match self.inputs(work) {
+                        Ok(inputs) => sentences.push(inputs),
+                        Err(e) if self.skip_invalid => chunk.skipped.push(e),
+                        Err(e) => {
                             chunk.error = Some(e);
                             break;
                         }
-                        chunk.skipped.push(e);
+                    }
+                }
+                let texts: Vec<&str> = sentences
+                    .iter()
+                    .flatten()
+                    .map(|i| i.text.as_str())
+                    .collect();
+                match self.model.predict_batch(&texts, self.options.explain) {
+                    Ok(predictions) => {
+                        let mut predictions = predictions.into_iter();
+                        for unit in sentences {
+                            let scored = unit
+                                .into_iter()
+                                .zip(predictions.by_ref())
+                                .map(|(input, (p, e))| {
+                                    scored(self.model, input, p, e, self.options)
+                                })
+                                .collect();
+                            self.record(scored, &mut chunk, keep_quotes, &render);
+                        }
+                    }
+                    // Find the unit that failed: the ones before it are kept.
+                    Err(_) => {
+                        for unit in sentences {
+                            match score_all(self.model, unit, self.options) {
+                                Ok(scored) => self.record(scored, &mut chunk, keep_quotes, &render),
+                                Err(e) if self.skip_invalid => chunk.skipped.push(e),
+                                Err(e) => {
+                                    chunk.error = Some(e);
+                                    break;
+                                }
+                            }
+                        }
                     }
                 }
                 chunk
@@ -266,20 +310,14 @@ impl Scorer<'_> {
             .collect()
     }
 
-    /// Scores one unit into `chunk`: all of its sentences, or none (an error leaves the chunk
-    /// as it was, so a skipped article leaves nothing half-written).
-    fn score_unit(
+    /// Writes the scored sentences of one unit into `chunk`.
+    fn record(
         &self,
-        work: Work,
+        scored: Vec<ScoredQuote>,
         chunk: &mut Chunk,
         keep_quotes: bool,
         render: &impl Fn(&ScoredQuote, &mut Vec<u8>),
-    ) -> Result<()> {
-        let scored = self
-            .inputs(work)?
-            .into_iter()
-            .map(|input| score_one(self.model, input, self.options))
-            .collect::<Result<Vec<_>>>()?;
+    ) {
         for q in scored {
             render(&q, &mut chunk.output);
             chunk.record(&q, self.model.topics());
@@ -287,7 +325,6 @@ impl Scorer<'_> {
                 chunk.quotes.push(q);
             }
         }
-        Ok(())
     }
 }
 

@@ -36,6 +36,19 @@ const OWN_FIELDS: [&str; 8] = [
 ];
 
 impl QuoteInput {
+    /// A sentence by `speaker` with no id, article or other fields.
+    pub fn sentence(text: impl Into<String>, speaker: Option<&str>) -> QuoteInput {
+        QuoteInput {
+            id: None,
+            article: None,
+            speaker: speaker.map(String::from),
+            text: text.into(),
+            span: None,
+            kind: None,
+            extra: Default::default(),
+        }
+    }
+
     /// The attributed sentences of one article, named `article` in the output.
     pub fn from_article(article: &str, text: &str) -> Vec<QuoteInput> {
         extract(text)

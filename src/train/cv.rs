@@ -7,7 +7,7 @@ use crate::features::lexicon::Lexicon;
 use crate::metrics::{StanceReport, TopicReport};
 use crate::model::calibrate::Calibration;
 pub use crate::model::CvReport;
-use crate::train::{Example, ValidTrainParams};
+use crate::train::{Encoded, Example, ValidTrainParams};
 use rayon::prelude::*;
 
 /// Assigns each example a fold in `0..k`, stratified by `labels` (class indices).
@@ -36,6 +36,7 @@ pub fn cross_validate(
     examples: &[Example],
     lexicon: &Lexicon,
     k: usize,
+    encoded: Option<&Encoded>,
 ) -> Result<CvReport> {
     let labels = crate::train::label_order(examples);
     let y = crate::train::label_indices(examples, &labels);
@@ -51,13 +52,15 @@ pub fn cross_validate(
         .into_par_iter()
         .map(|f| -> Result<Vec<(usize, crate::model::Prediction)>> {
             let train: Vec<Example> = pick(examples, &folds, |g| g != f);
-            let model = params.fit_without_cv(&train, lexicon)?;
+            let train_encoded = encoded.map(|e| e.pick(|i| folds[i] != f));
+            let model = params.fit_without_cv_encoded(&train, lexicon, train_encoded.as_ref())?;
             examples
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| folds[*i] == f)
                 .map(|(i, ex)| {
-                    let mut p = model.predict(&ex.text)?;
+                    let embedding = encoded.map(|e| e.vectors[i].as_slice());
+                    let mut p = model.predict_embedded(&ex.text, embedding)?;
                     // Labels absent from this fold's training data cannot be predicted: map
                     // them by name.
                     p.label = labels

@@ -13,14 +13,16 @@ pub use crate::model::TrainParams;
 
 use crate::corpus::data::Record;
 use crate::error::{Error, Result};
+use crate::features::encoder::{append_block, Encoder};
 use crate::features::lexicon::Lexicon;
 use crate::features::tokenize::WordTokenizer;
 use crate::model::CvReport;
-use crate::model::{DataSummary, StanceModel};
+use crate::model::{DataSummary, EncoderBlock, StanceModel};
 use cv::cross_validate;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The stance labels of the annotation guide, in the order models list them.
 pub const CANONICAL_LABELS: [&str; 3] = ["optimistic", "cautionary", "neutral"];
@@ -63,6 +65,35 @@ impl Example {
     }
 }
 
+/// A sentence encoder and the embedding of every training example, computed once and shared by
+/// the cross-validation folds and the final fit.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    pub encoder: Arc<Encoder>,
+    /// One embedding per example, in order.
+    pub vectors: Vec<Vec<f32>>,
+}
+
+impl Encoded {
+    /// Embeds every example with `encoder`.
+    pub fn new(encoder: Arc<Encoder>, examples: &[Example]) -> Result<Encoded> {
+        let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+        let vectors = encoder.embed(&texts)?;
+        Ok(Encoded { encoder, vectors })
+    }
+
+    /// The embeddings of the examples whose index passes `keep`.
+    pub fn pick(&self, keep: impl Fn(usize) -> bool) -> Encoded {
+        Encoded {
+            encoder: self.encoder.clone(),
+            vectors: (0..self.vectors.len())
+                .filter(|&i| keep(i))
+                .map(|i| self.vectors[i].clone())
+                .collect(),
+        }
+    }
+}
+
 impl TrainParams {
     /// Checks every setting.
     pub fn validate(self) -> Result<ValidTrainParams> {
@@ -74,6 +105,23 @@ impl TrainParams {
                 value: "1".into(),
                 reason: "use 0 to skip cross-validation, or at least 2",
             });
+        }
+        if let Some(e) = &self.encoder {
+            if self.logistic.algo == crate::model::linear::Algo::Nb {
+                return Err(Error::InvalidParam {
+                    name: "encoder",
+                    value: "an encoder with --algo nb".into(),
+                    reason: "naive Bayes counts non-negative features and embeddings are signed; \
+                             use --encoder none or another --algo",
+                });
+            }
+            if !(e.weight.is_finite() && e.weight > 0.0) {
+                return Err(Error::InvalidParam {
+                    name: "encoder weight",
+                    value: e.weight.to_string(),
+                    reason: "must be a positive number",
+                });
+            }
         }
         let t = &self.topics;
         if !(0.0..=1.0).contains(&t.threshold) || !(0.0..=1.0).contains(&t.lexicon_threshold) {
@@ -101,17 +149,65 @@ impl std::ops::Deref for ValidTrainParams {
 impl ValidTrainParams {
     /// Trains a model on `examples` with `lexicon`, cross-validating first when `cv_folds > 0`.
     pub fn fit(&self, examples: &[Example], lexicon: &Lexicon) -> Result<StanceModel> {
-        let cv: Option<CvReport> = match self.cv_folds {
-            0 => None,
-            k => Some(cross_validate(self, examples, lexicon, k)?),
-        };
-        let mut model = self.fit_without_cv(examples, lexicon)?;
+        self.fit_encoded(examples, lexicon, None)
+    }
+
+    /// Trains a model on `examples` with their embeddings `encoded` (needed exactly when the
+    /// settings have an encoder block), cross-validating first when `cv_folds > 0`.
+    pub fn fit_encoded(
+        &self,
+        examples: &[Example],
+        lexicon: &Lexicon,
+        encoded: Option<&Encoded>,
+    ) -> Result<StanceModel> {
+        // The final fit runs beside the folds: six fits on two cores take three rounds, not four.
+        let (cv, model) = rayon::join(
+            || match self.cv_folds {
+                0 => Ok(None),
+                k => cross_validate(self, examples, lexicon, k, encoded).map(Some),
+            },
+            || self.fit_without_cv_encoded(examples, lexicon, encoded),
+        );
+        let (cv, mut model): (Option<CvReport>, StanceModel) = (cv?, model?);
         model.set_cv(cv);
         Ok(model)
     }
 
     /// Trains a model on `examples` without cross-validation.
     pub fn fit_without_cv(&self, examples: &[Example], lexicon: &Lexicon) -> Result<StanceModel> {
+        self.fit_without_cv_encoded(examples, lexicon, None)
+    }
+
+    /// Trains a model on `examples` and their embeddings without cross-validation.
+    pub fn fit_without_cv_encoded(
+        &self,
+        examples: &[Example],
+        lexicon: &Lexicon,
+        encoded: Option<&Encoded>,
+    ) -> Result<StanceModel> {
+        let block = match (&self.encoder, encoded) {
+            (None, None) => None,
+            (Some(p), Some(e)) if e.vectors.len() == examples.len() => {
+                Some(EncoderBlock::new(e.encoder.clone(), p.weight as f32))
+            }
+            (Some(_), Some(e)) => {
+                return Err(Error::BadTrainingData(format!(
+                    "{} embeddings for {} examples",
+                    e.vectors.len(),
+                    examples.len()
+                )))
+            }
+            (Some(_), None) => {
+                return Err(Error::BadTrainingData(
+                    "the settings have an encoder block but no encoder was given".into(),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Error::BadTrainingData(
+                    "an encoder was given but the settings have no encoder block".into(),
+                ))
+            }
+        };
         let labels = label_order(examples);
         if examples.is_empty() || labels.len() < 2 {
             return Err(Error::BadTrainingData(format!(
@@ -134,12 +230,19 @@ impl ValidTrainParams {
                     .into(),
             ));
         }
-        let x: Vec<_> = docs
+        let mut x: Vec<_> = docs
             .iter()
             .zip(&texts)
             .map(|(d, t)| features.transform(d, t))
             .collect();
-        let stance = self.logistic.fit(&x, &y, labels.len(), features.len())?;
+        let mut n_features = features.len();
+        if let (Some(block), Some(e)) = (&block, encoded) {
+            for (row, v) in x.iter_mut().zip(&e.vectors) {
+                append_block(row, n_features, v, block.weight);
+            }
+            n_features += block.spec.dim;
+        }
+        let stance = self.logistic.fit(&x, &y, labels.len(), n_features)?;
         let topics = topic_order(examples, lexicon.topics());
         let topic_labels: Vec<Option<Vec<String>>> =
             examples.iter().map(|e| e.topics.clone()).collect();
@@ -147,7 +250,7 @@ impl ValidTrainParams {
             &topics,
             &x,
             &topic_labels,
-            features.len(),
+            n_features,
             &self.logistic,
             lexicon.clone(),
         )?;
@@ -158,6 +261,7 @@ impl ValidTrainParams {
             data,
             tokenizer,
             features,
+            block,
             stance,
             tagger,
         ))

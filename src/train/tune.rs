@@ -11,7 +11,7 @@ use crate::features::lexicon::Lexicon;
 use crate::features::Selection;
 pub use crate::model::TunePoint;
 use crate::train::cv::cross_validate;
-use crate::train::{Example, TrainParams, ValidTrainParams};
+use crate::train::{Encoded, Example, TrainParams, ValidTrainParams};
 
 /// L2 penalties tried, strongest first.
 pub const ALPHAS: [f64; 4] = [1.0, 0.3, 0.1, 0.03];
@@ -26,6 +26,7 @@ pub fn tune(
     examples: &[Example],
     lexicon: &Lexicon,
     folds: usize,
+    encoded: Option<&Encoded>,
 ) -> Result<(ValidTrainParams, Vec<TunePoint>)> {
     let with_chars = |p: &mut TrainParams, chars: bool| {
         if chars {
@@ -46,7 +47,7 @@ pub fn tune(
         p.features.cues = cues;
         with_chars(&mut p, chars);
         p.topics.min_examples = usize::MAX; // stance only: no topic models in the folds
-        let report = cross_validate(&p.validate()?, examples, lexicon, folds)?;
+        let report = cross_validate(&p.validate()?, examples, lexicon, folds, encoded)?;
         Ok(TunePoint {
             alpha,
             balanced,
@@ -123,7 +124,7 @@ mod tests {
             cv_folds: 0,
             ..TrainParams::default()
         };
-        let (chosen, grid) = tune(&params, &examples(), &Lexicon::default(), 3).unwrap();
+        let (chosen, grid) = tune(&params, &examples(), &Lexicon::default(), 3, None).unwrap();
         assert_eq!(grid.len(), 2 * ALPHAS.len() + 2);
         let best = grid.iter().map(|p| p.cv_macro_f1).fold(f64::MIN, f64::max);
         let first_best = grid.iter().find(|p| p.cv_macro_f1 == best).unwrap();
@@ -143,7 +144,7 @@ mod tests {
         );
         assert!(grid.iter().any(|p| p.chars), "character n-grams were tried");
         assert_eq!(chosen.topics, params.topics, "topic settings are not tuned");
-        let (again, grid_again) = tune(&params, &examples(), &Lexicon::default(), 3).unwrap();
+        let (again, grid_again) = tune(&params, &examples(), &Lexicon::default(), 3, None).unwrap();
         assert_eq!((again, grid_again), (chosen, grid));
     }
 }

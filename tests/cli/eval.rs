@@ -235,12 +235,19 @@ fn calibration_error_and_reliability_table() {
     let labels = label_order(&examples);
     let y = label_indices(&examples, &labels);
     let folds = stance::cv::stratified_folds(&y, labels.len(), 3, 42);
+    // The default training has the shipped encoder: the folds are refitted with it.
     let params = TrainParams {
         cv_folds: 0,
-        ..TrainParams::default()
+        ..TrainParams::with_encoder()
     }
     .validate()
     .unwrap();
+    let encoder = stance::features::encoder::Encoder::load(
+        &crate::util::repo("models/all-MiniLM-L6-v2"),
+        "all-MiniLM-L6-v2",
+    )
+    .unwrap();
+    let encoded = stance::train::Encoded::new(std::sync::Arc::new(encoder), &examples).unwrap();
     let mut scores = vec![Vec::new(); examples.len()];
     for f in 0..3 {
         let train: Vec<Example> = examples
@@ -250,11 +257,19 @@ fn calibration_error_and_reliability_table() {
             .map(|(e, _)| e.clone())
             .collect();
         let fold_model = params
-            .fit(&train, &stance::lexicon::Lexicon::builtin())
+            .fit_without_cv_encoded(
+                &train,
+                &stance::lexicon::Lexicon::builtin(),
+                Some(&encoded.pick(|i| folds[i] != f)),
+            )
             .unwrap();
         assert_eq!(fold_model.labels(), &labels[..]);
         for (i, e) in examples.iter().enumerate().filter(|(i, _)| folds[*i] == f) {
-            scores[i] = fold_model.predict(&e.text).unwrap().scores;
+            let embedding = Some(encoded.vectors[i].as_slice());
+            scores[i] = fold_model
+                .predict_embedded(&e.text, embedding)
+                .unwrap()
+                .scores;
         }
     }
     let log_loss = |t: f64| -> f64 {

@@ -331,6 +331,11 @@ fn model_files_with_unusable_numbers_name_the_file_and_the_field() {
             vec![format!("b-inf.json: topics.models.{topic}.bias[1] is -inf: weights and biases must be finite numbers")],
         ),
         (
+            "enc-weight.json",
+            with_number("/encoder/weight", serde_json::json!(-0.5)),
+            vec!["enc-weight.json: encoder.weight is -0.5: the encoder block's length must be a finite number above 0".into()],
+        ),
+        (
             "idf-inf.json",
             with_number("/features/idf/4", serde_json::json!(1e39)),
             vec!["idf-inf.json: features.idf[4] is inf: IDF weights must be finite numbers".into()],
@@ -347,65 +352,111 @@ fn model_files_with_unusable_numbers_name_the_file_and_the_field() {
     }
 }
 
-/// SHA-256 of `models/default.json`, as `sha256sum models/default.json` prints it. The file
-/// holds the weights, so a model trained on other data, with other settings or by changed
-/// training code fails here. To update after a change that alters training: run README's command,
-/// `cargo run --release -- train --data data/corpus/train.jsonl --out models/default.json`, then
-/// `sha256sum models/default.json`, and paste the hash here (the release-profile test
-/// `shipped_model_is_what_the_readme_command_trains` checks the command gives those bytes).
+/// SHA-256 of the shipped models, as `sha256sum models/default.json models/fast.json` prints
+/// them. The files hold the weights, so a model trained on other data, with other settings or by
+/// changed training code fails here. To update after a change that alters training: run README's
+/// commands (section "The default model"), then `sha256sum`, and paste the hashes here (the
+/// release-profile test `shipped_models_are_what_the_readme_commands_train` checks that the
+/// commands give those bytes).
 const SHIPPED_MODEL_SHA256: &str =
-    "5b0dff4843fa476d02aed60de4d04080ce8c5aad80b227c733778bf89756a83d";
+    "f00724e27591d5a8005c05581fc2a997f5f647f48d76764ba4cf2af01ba463ac";
+const FAST_MODEL_SHA256: &str = "5b0dff4843fa476d02aed60de4d04080ce8c5aad80b227c733778bf89756a83d";
 
-/// The shipped model must be the one `README.md`'s training command builds from the shipped data:
-/// its data summary and settings, and its bytes (weights included) by their pinned hash.
+/// The training files of the shipped models, and their `train` flags beyond `--data` and `--out`.
+const SHIPPED: [(&str, &str, &[&str], &[&str]); 2] = [
+    (
+        "models/default.json",
+        SHIPPED_MODEL_SHA256,
+        &["data/corpus/train.jsonl", "data/corpus/dev.jsonl"],
+        &[],
+    ),
+    (
+        "models/fast.json",
+        FAST_MODEL_SHA256,
+        &["data/corpus/train.jsonl"],
+        &["--encoder", "none"],
+    ),
+];
+
+/// The shipped models must be the ones `README.md`'s training commands build from the shipped
+/// data: their data summaries and settings, and their bytes (weights included) by their pinned
+/// hashes. The default model has the shipped encoder; the fast one has none.
 #[test]
-fn shipped_model_was_trained_on_the_shipped_training_split() {
+fn shipped_models_were_trained_on_the_shipped_corpus() {
     use sha2::Digest;
-    let bytes = std::fs::read(repo("models/default.json")).unwrap();
-    let hash: String = sha2::Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    assert_eq!(
-        hash, SHIPPED_MODEL_SHA256,
-        "models/default.json changed: retrain it with README's command and update the hash \
-         (see SHIPPED_MODEL_SHA256)"
+    for (model_path, sha, data, _) in SHIPPED {
+        let bytes = std::fs::read(repo(model_path)).unwrap();
+        let hash: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            hash, sha,
+            "{model_path} changed: retrain it with README's command and update the hash \
+             (see SHIPPED_MODEL_SHA256)"
+        );
+        let model = stance::model::StanceModel::load(&repo(model_path)).unwrap();
+        let mut examples = Vec::new();
+        for file in data {
+            let path = repo(file);
+            let records = stance::data::read_records(&path, &Default::default()).unwrap();
+            examples.extend(stance::train::Example::from_records(records, &path).unwrap());
+        }
+        assert_eq!(
+            model.data(),
+            &stance::train::data_summary(&examples),
+            "retrain {model_path} (see README)"
+        );
+        let expected = match model.encoder() {
+            Some(block) => {
+                assert_eq!(block.spec.path, "all-MiniLM-L6-v2", "{model_path}");
+                stance::train::TrainParams::with_encoder()
+            }
+            None => stance::train::TrainParams::default(),
+        };
+        assert_eq!(model.settings(), &expected, "{model_path}");
+    }
+    let default = stance::model::StanceModel::load(&repo("models/default.json")).unwrap();
+    assert!(
+        default.encoder().is_some(),
+        "the default model has the encoder"
     );
-    let model = stance::model::StanceModel::load(&repo("models/default.json")).unwrap();
-    let path = repo("data/corpus/train.jsonl");
-    let records = stance::data::read_records(&path, &Default::default()).unwrap();
-    let examples = stance::train::Example::from_records(records, &path).unwrap();
-    assert_eq!(
-        model.data(),
-        &stance::train::data_summary(&examples),
-        "retrain models/default.json (see README)"
-    );
-    assert_eq!(model.settings(), &stance::train::TrainParams::default());
 }
 
-/// README's training command, run again, gives the shipped file byte for byte (weights,
-/// calibration and cross-validation figures included). It takes about 85 s in the release
-/// profile on 2 cores and several times that in the debug profile, so it runs with `cargo test
-/// --release` only.
+/// README's training commands, run again, give the shipped files byte for byte (weights,
+/// calibration and cross-validation figures included). They take about 50 s and 85 s in the
+/// release profile on 2 cores and several times that in the debug profile, so they run with
+/// `cargo test --release` only.
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "retrains the default model: run with cargo test --release"
+    ignore = "retrains the shipped models: run with cargo test --release"
 )]
-fn shipped_model_is_what_the_readme_command_trains() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("default.json");
-    stance()
-        .args(["train", "--data"])
-        .arg(repo("data/corpus/train.jsonl"))
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    assert!(
-        std::fs::read(&out).unwrap() == std::fs::read(repo("models/default.json")).unwrap(),
-        "README's command no longer builds models/default.json: retrain it (see README)"
-    );
+fn shipped_models_are_what_the_readme_commands_train() {
+    for (model_path, _, data, flags) in SHIPPED {
+        // Inside models/, so the encoder's folder is recorded relative to the model, as there.
+        let out = repo("models").join(format!(".retrain-{}.json", std::process::id()));
+        let _remove = RemoveOnDrop(out.clone());
+        let mut cmd = stance();
+        cmd.args(["train", "--data"]);
+        for file in data {
+            cmd.arg(repo(file));
+        }
+        cmd.args(flags).arg("--out").arg(&out).assert().success();
+        assert!(
+            std::fs::read(&out).unwrap() == std::fs::read(repo(model_path)).unwrap(),
+            "README's command no longer builds {model_path}: retrain it (see README)"
+        );
+    }
+}
+
+/// Removes a file when dropped, so a failed assertion leaves nothing behind in models/.
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 #[test]

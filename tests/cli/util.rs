@@ -85,6 +85,8 @@ pub fn sums_to_margin(e: &serde_json::Value) {
         .iter()
         .map(|t| t["weight"].as_f64().unwrap())
         .sum();
-    let total = e["intercept"].as_f64().unwrap() + terms;
+    // The encoder block's share, when the model has one.
+    let encoder = e["encoder"].as_f64().unwrap_or(0.0);
+    let total = e["intercept"].as_f64().unwrap() + terms + encoder;
     assert!((total - e["margin"].as_f64().unwrap()).abs() < 1e-9, "{e}");
 }
