@@ -258,3 +258,31 @@ pub fn append_block(
             .map(|(d, v)| ((offset + d) as u32, v * scale)),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_cover_every_sentence_in_order_in_a_multiple_of_the_threads() {
+        let ids: Vec<Vec<u32>> = (0..1000).map(|i| vec![0; 5 + i % 40]).collect();
+        for threads in [1, 2, 3, 8] {
+            let b = batches(&ids, threads);
+            assert_eq!(b.first().map(|r| r.start), Some(0));
+            assert_eq!(b.last().map(|r| r.end), Some(ids.len()));
+            assert!(b
+                .windows(2)
+                .all(|w| w[0].end == w[1].start && !w[0].is_empty()));
+            let total: usize = ids.iter().map(Vec::len).sum();
+            let expected = total.div_ceil(BATCH_TOKENS).div_ceil(threads) * threads;
+            // Sentence boundaries may add or drop one batch at the end.
+            assert!(
+                b.len().abs_diff(expected) <= 1,
+                "{threads}: {} vs {expected}",
+                b.len()
+            );
+        }
+        assert!(batches(&[], 2).is_empty());
+        assert_eq!(batches(&[vec![1; 3000]], 2), vec![0..1]);
+    }
+}
