@@ -152,14 +152,15 @@ fn transpose(w: &[f32], rows: usize, cols: usize) -> Vec<f32> {
 }
 
 impl Bert {
-    /// Reads the weights of `config` (checked with [`BertConfig::validate`]) from a safetensors
-    /// file (any float type; `f16` is widened).
-    pub fn load(config: BertConfig, path: &Path) -> Result<Bert> {
+    /// Reads the weights of `config` (checked with [`BertConfig::validate`]) from the bytes of a
+    /// safetensors file (any float type; `f16` is widened); `path` names the file in errors.
+    pub fn load(config: BertConfig, bytes: &[u8], path: &Path) -> Result<Bert> {
         let bad = |reason: String| Error::BadEncoder {
             path: path.to_path_buf(),
             reason,
         };
-        let tensors = safetensors::load(path, &Device::Cpu).map_err(|e| bad(e.to_string()))?;
+        let tensors =
+            safetensors::load_buffer(bytes, &Device::Cpu).map_err(|e| bad(e.to_string()))?;
         let w = Weights { tensors, path };
         let (h, i) = (config.hidden_size, config.intermediate_size);
         let mut layers = Vec::with_capacity(config.num_hidden_layers);

@@ -63,45 +63,55 @@ impl std::fmt::Debug for Encoder {
 
 /// SHA-256 of a file, in lowercase hex.
 pub fn file_sha256(path: &Path) -> Result<String> {
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
-    Ok(hasher
-        .finalize()
+    Ok(sha256_hex(&read(path)?))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect())
+        .collect()
+}
+
+/// The bytes of an encoder file; a missing file is [`Error::EncoderMissing`].
+fn read(path: &Path) -> Result<Vec<u8>> {
+    if !path.is_file() {
+        return Err(Error::EncoderMissing {
+            path: path.to_path_buf(),
+        });
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
 impl Encoder {
     /// Loads the encoder in `dir`, recording its files' checksums as found. `recorded` is the
     /// path to store in a model file (relative to the model's folder).
     pub fn load(dir: &Path, recorded: &str) -> Result<Encoder> {
-        let mut sha256 = BTreeMap::new();
-        for name in FILES {
-            let path = dir.join(name);
-            if !path.is_file() {
-                return Err(Error::EncoderMissing { path });
-            }
-            sha256.insert(name.to_string(), file_sha256(&path)?);
-        }
+        // Each file is read once: its checksum is taken from the bytes that are then loaded.
+        let [config_bytes, tokenizer_bytes, weights] = FILES.map(|name| read(&dir.join(name)));
+        let files = [config_bytes?, tokenizer_bytes?, weights?];
+        let sha256 = FILES
+            .iter()
+            .zip(&files)
+            .map(|(name, bytes)| (name.to_string(), sha256_hex(bytes)))
+            .collect();
+        let [config_bytes, tokenizer_bytes, weights] = &files;
         let config_path = dir.join("config.json");
-        let text = std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
-        let config: BertConfig = serde_json::from_str(&text)
+        let config: BertConfig = serde_json::from_slice(config_bytes)
             .map_err(|e| e.to_string())
             .and_then(|c: BertConfig| c.validate().map(|()| c))
             .map_err(|reason| Error::BadEncoder {
                 path: config_path.clone(),
                 reason,
             })?;
-        let bert = Bert::load(config, &dir.join("model.safetensors"))?;
+        let bert = Bert::load(config, weights, &dir.join("model.safetensors"))?;
         let tokenizer_path = dir.join("tokenizer.json");
         let bad_tokenizer = |e: tokenizers::Error| Error::BadEncoder {
             path: tokenizer_path.clone(),
             reason: e.to_string(),
         };
         let max_tokens = MAX_TOKENS.min(bert.config().max_position_embeddings);
-        let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(bad_tokenizer)?;
+        let mut tokenizer = Tokenizer::from_bytes(tokenizer_bytes).map_err(bad_tokenizer)?;
         tokenizer
             .with_truncation(Some(TruncationParams {
                 max_length: max_tokens,
