@@ -9,11 +9,16 @@ on the three files reproduces the same split:
 
     python3 scripts/split_corpus.py data/corpus/train.jsonl data/corpus/dev.jsonl data/corpus/test.jsonl
 
-Output: data/corpus/{train,dev,test}.jsonl, records sorted by id.
+Output: data/corpus/{train,dev,test}.jsonl, records sorted by id. The part of the corpus written
+in the register of real commentary is split the same way into its own folder, with a larger dev
+split (it calibrates the default model and chooses its topic cuts):
+
+    python3 scripts/split_corpus.py --out data/corpus/register --dev-percent 15 \
+        data/corpus/register/train.jsonl data/corpus/register/dev.jsonl data/corpus/register/test.jsonl
 """
+import argparse
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 TEST_PERCENT = 20
@@ -21,7 +26,7 @@ DEV_PERCENT = 10
 OUT = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 
-def main(paths):
+def main(paths, out=OUT, test_percent=TEST_PERCENT, dev_percent=DEV_PERCENT):
     records = []
     for p in paths:
         with open(p, encoding="utf-8") as f:
@@ -47,7 +52,7 @@ def main(paths):
     order = sorted(groups, key=lambda g: hashlib.sha256("\n".join(sorted(groups[g])).encode()).digest())
     assigned, taken = {}, {"test": 0, "dev": 0}
     for root in order:
-        for name, percent in (("test", TEST_PERCENT), ("dev", DEV_PERCENT)):
+        for name, percent in (("test", test_percent), ("dev", dev_percent)):
             if taken[name] * 100 < percent * len(records):
                 assigned[root] = name
                 taken[name] += sizes[root]
@@ -57,13 +62,19 @@ def main(paths):
     for r in records:
         split[assigned.get(find("speaker:" + r["speaker"]), "train")].append(r)
     for name, rows in split.items():
-        tmp = OUT / f".{name}.jsonl.tmp"
+        tmp = out / f".{name}.jsonl.tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
-        tmp.replace(OUT / f"{name}.jsonl")
+        tmp.replace(out / f"{name}.jsonl")
         print(f"{name}: {len(rows)} sentences, {len({r['speaker'] for r in rows})} speakers")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--test-percent", type=int, default=TEST_PERCENT)
+    parser.add_argument("--dev-percent", type=int, default=DEV_PERCENT)
+    args = parser.parse_args()
+    main(args.files, args.out, args.test_percent, args.dev_percent)

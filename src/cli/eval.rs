@@ -1,14 +1,13 @@
 //! `stance eval`: accuracy, macro-F1, per-label scores and the confusion matrix of a model on
 //! labelled files, or of the training settings by stratified K-fold cross-validation (`--cv`).
 
-use super::train::{after_skipping, read_examples, Examples, TrainFlags};
+use super::train::{after_skipping, check_known, read_examples, Examples, TrainFlags};
 use super::{display_paths, load_model, FieldArgs, Outcome};
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 use stance::calibrate::{Calibration, Reliability};
 use stance::cv::cross_validate;
-use stance::error::Error;
 use stance::metrics::{StanceReport, TopicReport};
 use stance::model::StanceModel;
 use std::path::PathBuf;
@@ -50,8 +49,44 @@ struct Evaluation {
     fold_macro_f1: Option<Vec<f64>>,
     /// Reliability of the model's probabilities on the data (not for --cv).
     reliability: Option<Reliability>,
-    /// The temperature fitted on cross-validation folds, with the error before and after.
+    /// The temperature fitted on cross-validation folds or held-out data, with the error
+    /// before and after.
     calibration: Option<Calibration>,
+    /// How often the confident predictions are right (not for --cv).
+    confident: Option<Confident>,
+}
+
+/// Predictions at or above a confidence, and the share of them that is right.
+#[derive(Debug, serde::Serialize)]
+struct Confident {
+    at_least: f64,
+    n: usize,
+    /// `None` when no prediction is that confident.
+    accuracy: Option<f64>,
+}
+
+/// Sentences predicted together.
+const EVAL_CHUNK: usize = 512;
+
+/// The confidence `eval` reports the accuracy above: what `score --min-confidence 0.8` keeps.
+const CONFIDENT: f64 = 0.8;
+
+impl Confident {
+    fn new(probabilities: &[Vec<f64>], truth: &[usize], at_least: f64) -> Confident {
+        let (mut n, mut right) = (0, 0);
+        for (p, &t) in probabilities.iter().zip(truth) {
+            let best = stance::metrics::argmax(p);
+            if p[best] >= at_least {
+                n += 1;
+                right += usize::from(best == t);
+            }
+        }
+        Confident {
+            at_least,
+            n,
+            accuracy: (n > 0).then(|| right as f64 / n as f64),
+        }
+    }
 }
 
 pub fn run(args: EvalArgs) -> Result<Outcome> {
@@ -73,6 +108,7 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
                 fold_macro_f1: Some(cv.fold_macro_f1),
                 reliability: None,
                 calibration: cv.calibration,
+                confident: None,
             }
         }
         None => evaluate_model(&load_model(args.model.as_deref())?, &args, &read)?,
@@ -87,6 +123,7 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
             value["ece"] = json!(evaluation.reliability.as_ref().map(|r| r.ece));
             value["reliability"] = json!(evaluation.reliability.as_ref().map(|r| &r.bins));
             value["calibration"] = json!(evaluation.calibration);
+            value["confident"] = json!(evaluation.confident);
             serde_json::to_writer(&mut out, &value)?;
             std::io::Write::write_all(&mut out, b"\n")?;
         }
@@ -107,31 +144,23 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
 fn evaluate_model(model: &StanceModel, args: &EvalArgs, read: &Examples) -> Result<Evaluation> {
     let (mut truth, mut predicted, mut probabilities) = (Vec::new(), Vec::new(), Vec::new());
     let (mut topic_truth, mut topic_pred) = (Vec::new(), Vec::new());
-    for (ex, &(file, line)) in read.examples.iter().zip(&read.origins) {
-        let path = &args.data[file];
-        let Some(t) = model.labels().iter().position(|l| *l == ex.label) else {
-            return Err(Error::UnknownLabel {
-                path: path.clone(),
-                line,
-                label: ex.label.clone(),
-                known: model.labels().join(", "),
-            }
-            .into());
-        };
-        let p = model.predict(&ex.text)?;
+    // Sentences are predicted together, so the encoder (when the model has one) runs in batches.
+    let texts: Vec<&str> = read.examples.iter().map(|e| e.text.as_str()).collect();
+    let mut predictions = Vec::with_capacity(texts.len());
+    for chunk in texts.chunks(EVAL_CHUNK) {
+        predictions.extend(
+            model
+                .predict_batch(chunk, false)?
+                .into_iter()
+                .map(|(p, _)| p),
+        );
+    }
+    for ((ex, &(file, line)), p) in read.examples.iter().zip(&read.origins).zip(predictions) {
+        let t = check_known(model, ex, &args.data[file], line)?;
         truth.push(t);
         predicted.push(p.label);
         probabilities.push(p.probabilities);
         if let Some(topics) = &ex.topics {
-            if let Some(bad) = topics.iter().find(|t| !model.topics().contains(t)) {
-                return Err(Error::UnknownTopic {
-                    path: path.clone(),
-                    line,
-                    topic: bad.clone(),
-                    known: model.topics().join(", "),
-                }
-                .into());
-            }
             topic_truth.push(topics.clone());
             topic_pred.push(p.topics.into_iter().map(|h| h.topic).collect());
         }
@@ -144,6 +173,7 @@ fn evaluate_model(model: &StanceModel, args: &EvalArgs, read: &Examples) -> Resu
         fold_macro_f1: None,
         reliability: Some(Reliability::new(&probabilities, &truth)),
         calibration: model.calibration().cloned(),
+        confident: Some(Confident::new(&probabilities, &truth, CONFIDENT)),
     })
 }
 
@@ -202,6 +232,13 @@ fn write_text(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Result<()>
             "\ntopics     micro-F1 {:.4}  macro-F1 {:.4}  ({} sentences)",
             t.micro_f1, t.macro_f1, t.n
         )?;
+        let width = t
+            .per_topic
+            .keys()
+            .map(String::len)
+            .max()
+            .unwrap_or(5)
+            .max(5);
         writeln!(w, "{:width$}  precision  recall  f1      support", "topic")?;
         for (topic, l) in &t.per_topic {
             writeln!(
@@ -216,9 +253,13 @@ fn write_text(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Result<()>
 
 fn write_calibration(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Result<()> {
     if let Some(c) = &e.calibration {
+        let on = match &c.held_out {
+            Some(d) => format!("{} held-out sentences", d.examples),
+            None => "cross-validation folds".to_string(),
+        };
         writeln!(
             w,
-            "\ncalibration temperature {:.3}, fitted on cross-validation folds (their ECE {:.4} -> {:.4})",
+            "\ncalibration temperature {:.3}, fitted on {on} (their ECE {:.4} -> {:.4})",
             c.temperature, c.ece_before, c.ece_after
         )?;
     }
@@ -226,6 +267,16 @@ fn write_calibration(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Res
         return Ok(());
     };
     writeln!(w, "\nexpected calibration error (ECE) {:.4}", r.ece)?;
+    if let Some(c) = &e.confident {
+        writeln!(
+            w,
+            "confidence >= {:.1}: {} sentences ({:.1}%), accuracy {}",
+            c.at_least,
+            c.n,
+            100.0 * c.n as f64 / e.stance.n.max(1) as f64,
+            c.accuracy.map_or("-".into(), |a| format!("{a:.4}"))
+        )?;
+    }
     writeln!(w, "confidence  sentences  mean confidence  accuracy")?;
     for b in r.bins.iter().filter(|b| b.n > 0) {
         writeln!(

@@ -413,6 +413,36 @@ mod tests {
         );
     }
 
+    /// Regression (lexicon review): prefixes reached words of another meaning and common words
+    /// named a statistic or a market, tagging topics the guide does not give.
+    #[test]
+    fn shipped_keywords_do_not_reach_words_of_another_meaning() {
+        let lex = Lexicon::builtin();
+        let topics = |text: &str| -> Vec<String> {
+            lex.matches_all(&LexiconWords::new(text))
+                .into_keys()
+                .map(String::from)
+                .collect()
+        };
+        for text in [
+            "It is important to agree on a roadmap first.",
+            "Official data show the share rising since spring.",
+            "A partnership between two universities in the EU.",
+            "The committee is in gridlock.",
+        ] {
+            assert!(topics(text).is_empty(), "{text}: {:?}", topics(text));
+        }
+        for (text, topic) in [
+            ("Imports of grain doubled.", "economy"),
+            ("The importers paid more.", "economy"),
+            ("New roads and a roadway link the towns.", "connectivity"),
+            ("The grid failed twice.", "energy"),
+            ("Rules on data protection changed.", "technology"),
+        ] {
+            assert_eq!(topics(text), [topic], "{text}");
+        }
+    }
+
     #[test]
     fn matches_words_prefixes_and_phrases() {
         let lex = Lexicon::parse(

@@ -3,8 +3,13 @@
 //! the out-of-fold scores of its cross-validation (minimising their log-loss) and the model
 //! divides its scores by T before the softmax. T leaves every decision unchanged. The expected
 //! calibration error (ECE) and a reliability table show the effect.
+//!
+//! Out-of-fold scores come from the same kind of text as the training data; a model meant for
+//! another register (real commentary rather than a written corpus) is calibrated instead on
+//! held-out data in that register (`stance train --dev`), whose summary the calibration keeps.
 
 use crate::model::linear::softmax;
+use crate::model::DataSummary;
 use serde::{Deserialize, Serialize};
 
 /// Temperatures searched, as powers: from 1/20 to 20.
@@ -19,6 +24,10 @@ pub struct Calibration {
     /// Expected calibration error of the out-of-fold probabilities before and after.
     pub ece_before: f64,
     pub ece_after: f64,
+    /// The held-out sentences the temperature was fitted on; absent when it was fitted on the
+    /// out-of-fold scores of cross-validation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_out: Option<DataSummary>,
 }
 
 impl Calibration {
@@ -35,6 +44,7 @@ impl Calibration {
             temperature,
             ece_before: Reliability::new(&probabilities(1.0), truth).ece,
             ece_after: Reliability::new(&probabilities(temperature), truth).ece,
+            held_out: None,
         }
     }
 }

@@ -47,6 +47,16 @@ pub struct DataSummary {
     pub topic_counts: BTreeMap<String, usize>,
 }
 
+/// Held-out sentences as [`StanceModel::fit_held_out`] reads them, one entry per sentence.
+pub struct HeldOut<'a> {
+    pub features: &'a [SparseVec],
+    pub texts: &'a [&'a str],
+    /// Label index of each sentence.
+    pub truth: &'a [usize],
+    /// Topics of each sentence (`None`: not labelled for topics).
+    pub topics: &'a [Option<Vec<String>>],
+}
+
 /// A trained stance and topic model.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StanceModel {
@@ -56,7 +66,8 @@ pub struct StanceModel {
     settings: TrainParams,
     data: DataSummary,
     cv: Option<CvReport>,
-    /// Temperature of the stance probabilities, fitted on the cross-validation folds.
+    /// Temperature of the stance probabilities, fitted on the cross-validation folds or on
+    /// held-out data (`train --dev`).
     calibration: Option<Calibration>,
     /// The grid `train --tune` cross-validated, when it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -165,7 +176,7 @@ impl StanceModel {
         self.tuning = Some(grid);
     }
 
-    /// The calibration fitted on cross-validation, if training ran it.
+    /// The calibration fitted on cross-validation or on held-out data, if training fitted one.
     pub fn calibration(&self) -> Option<&Calibration> {
         self.calibration.as_ref()
     }
@@ -279,6 +290,37 @@ impl StanceModel {
                 (p, e)
             })
             .collect())
+    }
+
+    /// Fits the calibration temperature on held-out sentences, and with `choose_cuts` each
+    /// topic's cuts there too: `features[i]` and `texts[i]` of sentence `i` (from
+    /// [`Self::featurize_batch`]), `truth[i]` its label index, `topics[i]` its topics (`None`:
+    /// not labelled for topics); `summary` describes them and is kept in the calibration.
+    /// Decisions on stance do not change.
+    pub fn fit_held_out(&mut self, held_out: HeldOut<'_>, summary: DataSummary, choose_cuts: bool) {
+        let HeldOut {
+            features,
+            texts,
+            truth,
+            topics,
+        } = held_out;
+        let scores: Vec<Vec<f64>> = features.iter().map(|x| self.stance.scores(x)).collect();
+        let mut calibration = Calibration::fit(&scores, truth);
+        calibration.held_out = Some(summary);
+        self.calibration = Some(calibration);
+        if choose_cuts {
+            let evidence: Vec<_> = features
+                .iter()
+                .zip(texts)
+                .map(|(x, t)| self.topics.evidence(x, t))
+                .collect();
+            self.topics.choose_cuts(&evidence, topics);
+        }
+    }
+
+    /// The topic tagger.
+    pub fn topic_tagger(&self) -> &TopicTagger {
+        &self.topics
     }
 
     fn predict_features(&self, x: &SparseVec, text: &str) -> Prediction {
@@ -500,13 +542,28 @@ impl StanceModel {
             }
         }
         let params = self.topics.params();
+        let cuts = self.topics.chosen_cuts().iter().flat_map(|(topic, c)| {
+            [
+                (format!("cuts.{topic}.threshold"), c.threshold),
+                (
+                    format!("cuts.{topic}.lexicon_threshold"),
+                    c.lexicon_threshold,
+                ),
+            ]
+        });
         for (name, v) in [
-            ("threshold", params.threshold),
-            ("lexicon_threshold", params.lexicon_threshold),
-        ] {
+            ("params.threshold".to_string(), params.threshold),
+            (
+                "params.lexicon_threshold".to_string(),
+                params.lexicon_threshold,
+            ),
+        ]
+        .into_iter()
+        .chain(cuts)
+        {
             if !(0.0..=1.0).contains(&v) {
                 return fail(
-                    format!("topics.params.{name}"),
+                    format!("topics.{name}"),
                     v.to_string(),
                     "a topic threshold must lie between 0 and 1",
                 );
@@ -758,6 +815,7 @@ mod tests {
                 temperature,
                 ece_before: 0.0,
                 ece_after: 0.0,
+                held_out: None,
             });
             for text in [
                 "great potential for the new port",
@@ -839,6 +897,7 @@ mod tests {
                 temperature: t,
                 ece_before: 0.1,
                 ece_after: 0.1,
+                held_out: None,
             });
             let err = model.save(&path).unwrap_err().to_string();
             assert!(

@@ -17,7 +17,7 @@ use crate::features::encoder::{append_block, Encoder};
 use crate::features::lexicon::Lexicon;
 use crate::features::tokenize::WordTokenizer;
 use crate::model::CvReport;
-use crate::model::{DataSummary, EncoderBlock, StanceModel};
+use crate::model::{DataSummary, EncoderBlock, HeldOut, StanceModel};
 use cv::cross_validate;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -266,6 +266,44 @@ impl ValidTrainParams {
             tagger,
         ))
     }
+}
+
+/// Fits `model`'s calibration temperature, and with `choose_cuts` each topic's cuts, on
+/// held-out examples `dev`: sentences the model was not trained on and that look like the text
+/// it will score. A label the model does not know is an error.
+pub fn fit_held_out(model: &mut StanceModel, dev: &[Example], choose_cuts: bool) -> Result<()> {
+    if dev.is_empty() {
+        return Err(Error::BadTrainingData(
+            "no held-out sentences to calibrate on".into(),
+        ));
+    }
+    let truth = dev
+        .iter()
+        .map(|e| {
+            model
+                .labels()
+                .iter()
+                .position(|l| *l == e.label)
+                .ok_or_else(|| {
+                    Error::BadTrainingData(format!(
+                        "held-out label {:?} is not one of the model's labels ({})",
+                        e.label,
+                        model.labels().join(", ")
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let texts: Vec<&str> = dev.iter().map(|e| e.text.as_str()).collect();
+    let features = model.featurize_batch(&texts)?;
+    let topics: Vec<Option<Vec<String>>> = dev.iter().map(|e| e.topics.clone()).collect();
+    let held_out = HeldOut {
+        features: &features,
+        texts: &texts,
+        truth: &truth,
+        topics: &topics,
+    };
+    model.fit_held_out(held_out, data_summary(dev), choose_cuts);
+    Ok(())
 }
 
 /// Labels in model order: the guide's labels first, in the guide's order, then others sorted.

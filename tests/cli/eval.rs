@@ -1,4 +1,5 @@
 use crate::util::{repo, small_model, stance, stderr_of, stdout_of};
+use std::path::Path;
 
 #[test]
 fn text_report_has_metrics_per_label_and_confusion() {
@@ -179,6 +180,17 @@ fn softmax_at(scores: &[f64], t: f64) -> Vec<f64> {
     e.iter().map(|v| v / sum).collect()
 }
 
+/// `eval`'s text report of `model` on `data`.
+fn eval_text(data: &Path, model: &Path) -> String {
+    stdout_of(
+        stance()
+            .args(["eval", "--data"])
+            .arg(data)
+            .arg("--model")
+            .arg(model),
+    )
+}
+
 /// Expected calibration error written out: 10 bins of the top probability, each bin's
 /// |accuracy - mean confidence| weighted by its share. Returns (n, confidence, accuracy) per
 /// bin and the ECE.
@@ -345,16 +357,191 @@ fn calibration_error_and_reliability_table() {
         "{} vs {ece}",
         v["ece"]
     );
-    let text = stdout_of(
-        stance()
-            .args(["eval", "--data"])
-            .arg(&dev)
-            .arg("--model")
-            .arg(&model_path),
-    );
+    let text = eval_text(&dev, &model_path);
     assert!(
         text.contains(&format!("expected calibration error (ECE) {ece:.4}"))
             && text.contains(&format!("calibration temperature {t:.3}")),
         "{text}"
     );
+}
+
+/// `train --dev --topic-cuts`: the temperature is fitted on the held-out file's scores (checked
+/// here against their log-loss and ECE, recomputed sentence by sentence), each topic's cuts are
+/// chosen there (with them, every topic's F1 on that file is at least what the shared cuts
+/// give), and `eval` says where the temperature came from and how often confident predictions
+/// are right. Without `--topic-cuts`, the same training keeps the shared cuts and the same
+/// temperature.
+#[test]
+fn held_out_calibration_and_topic_cuts() {
+    use stance::train::{label_indices, Example};
+    let dir = tempfile::tempdir().unwrap();
+    let data = crate::util::train_subset(dir.path(), "d.jsonl", 400);
+    let dev = repo("data/corpus/dev.jsonl");
+    let model_path = dir.path().join("m.json");
+    let err = String::from_utf8(
+        stance()
+            .args(["train", "--cv", "0", "--data"])
+            .arg(&data)
+            .arg("--dev")
+            .arg(&dev)
+            .arg("--topic-cuts")
+            .arg("--out")
+            .arg(&model_path)
+            .assert()
+            .success()
+            .get_output()
+            .stderr
+            .clone(),
+    )
+    .unwrap();
+    assert!(
+        err.contains("calibrated on 335 held-out sentences of ")
+            && err.contains("topic cuts chosen there"),
+        "{err}"
+    );
+    let model = stance::model::StanceModel::load(&model_path).unwrap();
+    let calibration = model.calibration().unwrap().clone();
+    assert_eq!(calibration.held_out.as_ref().unwrap().examples, 335);
+    let dev_examples = Example::from_records(
+        stance::data::read_records(&dev, &Default::default()).unwrap(),
+        &dev,
+    )
+    .unwrap();
+    let truth = label_indices(&dev_examples, model.labels());
+    let t = calibration.temperature;
+    let predictions: Vec<_> = dev_examples
+        .iter()
+        .map(|e| model.predict(&e.text).unwrap())
+        .collect();
+    let log_loss = |t: f64| -> f64 {
+        predictions
+            .iter()
+            .zip(&truth)
+            .map(|(p, &c)| -softmax_at(&p.scores, t)[c].ln())
+            .sum::<f64>()
+            / predictions.len() as f64
+    };
+    for step in [1.01, 1.1, 2.0] {
+        assert!(
+            log_loss(t) <= log_loss(t * step) && log_loss(t) <= log_loss(t / step),
+            "T {t} does not minimise the held-out log-loss"
+        );
+    }
+    let probabilities: Vec<Vec<f64>> = predictions
+        .iter()
+        .map(|p| p.probabilities.clone())
+        .collect();
+    let (_, after) = ece_by_hand(&probabilities, &truth);
+    assert!(
+        (calibration.ece_after - after).abs() < 1e-9,
+        "{calibration:?} vs {after}"
+    );
+
+    // Every topic with enough held-out examples got cuts; with them each topic's F1 on the
+    // held-out file is at least the F1 of the shared cuts (the same model without its "cuts").
+    let cuts = model.topic_tagger().chosen_cuts().clone();
+    assert_eq!(cuts.len(), 6, "{cuts:?}");
+    let bytes = std::fs::read_to_string(&model_path).unwrap();
+    let start = bytes
+        .find(",\"cuts\":{")
+        .expect("the model stores its cuts");
+    let end = start + bytes[start..].find('}').unwrap() + 1;
+    let mut shared = bytes.clone();
+    // The cuts object holds one {"threshold":..,"lexicon_threshold":..} per topic.
+    let close = (0..cuts.len()).fold(end, |at, _| at + bytes[at..].find('}').unwrap() + 1);
+    shared.replace_range(start..close, "");
+    let shared_path = dir.path().join("shared.json");
+    std::fs::write(&shared_path, shared).unwrap();
+    let topic_f1 = |model: &Path| -> serde_json::Value {
+        let out = stdout_of(
+            stance()
+                .args(["eval", "--format", "json", "--data"])
+                .arg(&dev)
+                .arg("--model")
+                .arg(model),
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["topics"]["per_topic"].clone()
+    };
+    let (with, without) = (topic_f1(&model_path), topic_f1(&shared_path));
+    let mut gained = 0;
+    for topic in cuts.keys() {
+        let (a, b) = (
+            with[topic]["f1"].as_f64().unwrap(),
+            without[topic]["f1"].as_f64().unwrap(),
+        );
+        assert!(a >= b - 1e-12, "{topic}: F1 {a} with its cuts, {b} without");
+        gained += usize::from(a > b);
+    }
+    assert!(
+        gained > 0,
+        "the chosen cuts changed nothing: {with} vs {without}"
+    );
+
+    let text = eval_text(&dev, &model_path);
+    let confident: Vec<bool> = probabilities
+        .iter()
+        .map(|p| p.iter().cloned().fold(0.0, f64::max) >= 0.8)
+        .collect();
+    let n = confident.iter().filter(|&&c| c).count();
+    let right = (0..truth.len())
+        .filter(|&i| confident[i] && predictions[i].label == truth[i])
+        .count();
+    assert!(
+        text.contains(&format!(
+            "calibration temperature {t:.3}, fitted on 335 held-out sentences"
+        )) && text.contains(&format!(
+            "confidence >= 0.8: {n} sentences ({:.1}%), accuracy {:.4}",
+            100.0 * n as f64 / 335.0,
+            right as f64 / n as f64
+        )),
+        "{text}"
+    );
+}
+
+/// `--dev` must hold sentences the model was not trained on, with labels and topics it knows;
+/// each refusal names the file and line.
+#[test]
+fn held_out_files_are_checked_line_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = crate::util::train_subset(dir.path(), "d.jsonl", 200);
+    let train_text = std::fs::read_to_string(&data).unwrap();
+    let second = train_text.lines().nth(1).unwrap();
+    let first_dev = std::fs::read_to_string(repo("data/corpus/dev.jsonl")).unwrap();
+    let first_dev = first_dev.lines().next().unwrap();
+    let cases = [
+        (
+            format!("{first_dev}\n{second}\n"),
+            "{path}:2: this held-out sentence is also in the training data",
+        ),
+        (
+            format!("{first_dev}\n{{\"text\":\"The port grew.\",\"stance\":\"hopeful\"}}\n"),
+            "unknown label \"hopeful\" at {path}:2",
+        ),
+        (
+            "{\"text\":\"The port grew.\",\"stance\":\"neutral\",\"topics\":[\"sport\"]}\n"
+                .to_string(),
+            "unknown topic \"sport\" at {path}:1",
+        ),
+    ];
+    for (i, (dev_text, expected)) in cases.iter().enumerate() {
+        let dev = dir.path().join(format!("dev{i}.jsonl"));
+        std::fs::write(&dev, dev_text).unwrap();
+        let out = dir.path().join(format!("m{i}.json"));
+        let err = stderr_of(
+            stance()
+                .args(["train", "--cv", "0", "--encoder", "none", "--data"])
+                .arg(&data)
+                .arg("--dev")
+                .arg(&dev)
+                .arg("--out")
+                .arg(&out),
+            2,
+        );
+        assert!(
+            err.contains(&expected.replace("{path}", &dev.display().to_string())),
+            "case {i}: {err}"
+        );
+        assert!(!out.exists(), "case {i}: no model is written");
+    }
 }

@@ -336,6 +336,19 @@ fn model_files_with_unusable_numbers_name_the_file_and_the_field() {
             vec!["enc-weight.json: encoder.weight is -0.5: the encoder block's length must be a finite number above 0".into()],
         ),
         (
+            "cut.json",
+            {
+                // A topic cut chosen on held-out data (`train --dev --topic-cuts`), out of [0, 1].
+                let mut v: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(small_model()).unwrap()).unwrap();
+                v["topics"]["cuts"] = serde_json::json!({
+                    topic.clone(): {"threshold": 1.5, "lexicon_threshold": 0.1}
+                });
+                serde_json::to_vec(&v).unwrap()
+            },
+            vec![format!("cut.json: topics.cuts.{topic}.threshold is 1.5: a topic threshold must lie between 0 and 1")],
+        ),
+        (
             "idf-inf.json",
             with_number("/features/idf/4", serde_json::json!(1e39)),
             vec!["idf-inf.json: features.idf[4] is inf: IDF weights must be finite numbers".into()],
@@ -359,21 +372,41 @@ fn model_files_with_unusable_numbers_name_the_file_and_the_field() {
 /// release-profile test `shipped_models_are_what_the_readme_commands_train` checks that the
 /// commands give those bytes).
 const SHIPPED_MODEL_SHA256: &str =
-    "f00724e27591d5a8005c05581fc2a997f5f647f48d76764ba4cf2af01ba463ac";
-const FAST_MODEL_SHA256: &str = "5b0dff4843fa476d02aed60de4d04080ce8c5aad80b227c733778bf89756a83d";
+    "b5a46ae00d55e7fa8c767750a8c10edf6da2736955dd236db3340b5088531caa";
+const FAST_MODEL_SHA256: &str = "7c42ec6de1bc0b0efe7315d249a4294bd20b8359fd942469be4228d8239db40c";
 
-/// The training files of the shipped models, and their `train` flags beyond `--data` and `--out`.
-const SHIPPED: [(&str, &str, &[&str], &[&str]); 2] = [
+/// Each shipped model: its file, its hash, its training files (`--data`), its held-out
+/// calibration files (`--dev`) and its other `train` flags.
+type Shipped = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// The shipped models, as README's training commands build them.
+const SHIPPED: [Shipped; 2] = [
     (
         "models/default.json",
         SHIPPED_MODEL_SHA256,
-        &["data/corpus/train.jsonl", "data/corpus/dev.jsonl"],
+        &[
+            "data/corpus/train.jsonl",
+            "data/corpus/dev.jsonl",
+            "data/corpus/register/train.jsonl",
+        ],
+        &["data/corpus/register/dev.jsonl"],
         &[],
     ),
     (
         "models/fast.json",
         FAST_MODEL_SHA256,
-        &["data/corpus/train.jsonl"],
+        &[
+            "data/corpus/train.jsonl",
+            "data/corpus/dev.jsonl",
+            "data/corpus/register/train.jsonl",
+        ],
+        &["data/corpus/register/dev.jsonl"],
         &["--encoder", "none"],
     ),
 ];
@@ -384,7 +417,7 @@ const SHIPPED: [(&str, &str, &[&str], &[&str]); 2] = [
 #[test]
 fn shipped_models_were_trained_on_the_shipped_corpus() {
     use sha2::Digest;
-    for (model_path, sha, data, _) in SHIPPED {
+    for (model_path, sha, data, dev, _) in SHIPPED {
         let bytes = std::fs::read(repo(model_path)).unwrap();
         let hash: String = sha2::Sha256::digest(&bytes)
             .iter()
@@ -415,6 +448,22 @@ fn shipped_models_were_trained_on_the_shipped_corpus() {
             None => stance::train::TrainParams::default(),
         };
         assert_eq!(model.settings(), &expected, "{model_path}");
+        // Calibrated on the held-out register split, which it was not trained on.
+        let mut held_out = Vec::new();
+        for file in dev {
+            let path = repo(file);
+            let records = stance::data::read_records(&path, &Default::default()).unwrap();
+            held_out.extend(stance::train::Example::from_records(records, &path).unwrap());
+        }
+        assert_eq!(
+            model.calibration().and_then(|c| c.held_out.as_ref()),
+            Some(&stance::train::data_summary(&held_out)),
+            "{model_path} is calibrated on {dev:?}"
+        );
+        assert!(
+            model.topic_tagger().chosen_cuts().is_empty(),
+            "{model_path}: topics keep the shared cuts (see README on --topic-cuts)"
+        );
     }
     let default = stance::model::StanceModel::load(&repo("models/default.json")).unwrap();
     assert!(
@@ -433,13 +482,17 @@ fn shipped_models_were_trained_on_the_shipped_corpus() {
     ignore = "retrains the shipped models: run with cargo test --release"
 )]
 fn shipped_models_are_what_the_readme_commands_train() {
-    for (model_path, _, data, flags) in SHIPPED {
+    for (model_path, _, data, dev, flags) in SHIPPED {
         // Inside models/, so the encoder's folder is recorded relative to the model, as there.
         let out = repo("models").join(format!(".retrain-{}.json", std::process::id()));
         let _remove = RemoveOnDrop(out.clone());
         let mut cmd = stance();
         cmd.args(["train", "--data"]);
         for file in data {
+            cmd.arg(repo(file));
+        }
+        cmd.arg("--dev");
+        for file in dev {
             cmd.arg(repo(file));
         }
         cmd.args(flags).arg("--out").arg(&out).assert().success();
