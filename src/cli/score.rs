@@ -11,7 +11,7 @@ use stance::data::{ReadOptions, RecordReader};
 use stance::error::Error;
 use stance::model::StanceModel;
 use stance::output::{csv, jsonl, write_scores, Format, ScoreReport};
-use stance::score::{ScoreOptions, ScoredQuote, Scorer, Work};
+use stance::score::{ArticleTally, ScoreOptions, ScoredQuote, Scorer, Work};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -53,6 +53,10 @@ pub struct ScoreArgs {
     /// In the table, list every sentence as well as the experts.
     #[arg(long)]
     sentences: bool,
+    /// Instead of scores, print the articles in which no sentence attributed to a named person
+    /// was found, one path a line (like `rg --files-without-match`).
+    #[arg(long, conflicts_with = "quotes")]
+    list_empty: bool,
     /// Report a bad record or article on standard error and go on (exit 1 at the end if any
     /// was skipped), instead of stopping at the first with exit 2.
     #[arg(long)]
@@ -78,6 +82,7 @@ struct ScoreConfig {
     aggregate: AggregateParams,
     aliases: Aliases,
     sentences: bool,
+    list_empty: bool,
     options: ScoreOptions,
     read: ReadOptions,
     threads: usize,
@@ -123,6 +128,7 @@ impl ScoreConfig {
                 None => Aliases::default(),
             },
             sentences: args.sentences,
+            list_empty: args.list_empty,
             options: ScoreOptions {
                 explain: args.explain,
                 min_confidence: args.min_confidence,
@@ -190,6 +196,8 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
         .context("cannot start the worker threads")?;
     let stdout = std::io::stdout().lock();
     let mut sink = match config.format {
+        // Listing the empty articles replaces the scores.
+        _ if config.list_empty => Sink::Stream(Box::new(std::io::sink())),
         Format::Table => Sink::Table(Vec::new()),
         _ => Sink::Stream(Box::new(BufWriter::with_capacity(1 << 16, stdout))),
     };
@@ -201,6 +209,14 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
     };
     let experts = result?;
     flushed?;
+    if let Inputs::Articles(paths) = &config.inputs {
+        if paths.len() > 1 || config.list_empty {
+            report_articles(&experts.articles, config.list_empty)?;
+        }
+    }
+    if config.list_empty {
+        return Ok(Outcome::Done);
+    }
     if let Sink::Table(quotes) = &sink {
         let report = ScoreReport {
             labels: config.model.labels(),
@@ -231,6 +247,66 @@ struct Finished {
     sentences: usize,
     /// Bad records or articles passed over with --skip-invalid.
     skipped: usize,
+    articles: ArticleCounts,
+}
+
+/// Per-article accounting of a run over articles.
+#[derive(Default)]
+struct ArticleCounts {
+    /// Articles read and searched.
+    read: usize,
+    /// The articles in which nothing was found, in input order.
+    empty: Vec<String>,
+}
+
+/// Says on standard error how many articles gave sentences (a run over one article says so
+/// only when nothing was found, as "nothing to score"), and with `list_empty` prints the
+/// articles that gave none on standard output.
+fn report_articles(counts: &ArticleCounts, list_empty: bool) -> Result<()> {
+    if list_empty {
+        let mut out = std::io::stdout().lock();
+        for name in &counts.empty {
+            writeln!(out, "{name}")?;
+        }
+        out.flush()?;
+    }
+    let without = counts.empty.len();
+    let hint = if without > 0 && !list_empty {
+        ": see --list-empty"
+    } else {
+        ""
+    };
+    eprintln!(
+        "stance: {} article{}, {} with attributed sentences, {without} without{hint}",
+        counts.read,
+        if counts.read == 1 { "" } else { "s" },
+        counts.read - without,
+    );
+    Ok(())
+}
+
+/// How `score_into` renders sentences and article tallies into a chunk's output.
+struct Renderer<'a> {
+    format: Format,
+    labels: &'a [String],
+    model: &'a str,
+}
+
+impl stance::score::Render for Renderer<'_> {
+    fn quote(&self, q: &ScoredQuote, out: &mut Vec<u8>) {
+        // Writing into memory cannot fail; an error here would be a serializer bug.
+        let _ = match self.format {
+            Format::Jsonl => jsonl::write_quote(out, q, self.model),
+            Format::Csv => csv::write_quote(out, q, self.labels),
+            Format::Table => Ok(()),
+        };
+    }
+
+    fn article(&self, tally: &ArticleTally, out: &mut Vec<u8>) {
+        if let Format::Jsonl = self.format {
+            let _ = jsonl::write_article(out, tally);
+        }
+    }
 }
 
 /// Reads, scores and writes batch after batch; returns the aggregates once the input ends.
@@ -251,14 +327,10 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         skip_invalid: config.skip_invalid,
     };
     let format = config.format;
-    let model_name = config.model.name();
-    let render = |q: &ScoredQuote, out: &mut Vec<u8>| {
-        // Writing into memory cannot fail; an error here would be a serializer bug.
-        let _ = match format {
-            Format::Jsonl => jsonl::write_quote(out, q, model_name),
-            Format::Csv => csv::write_quote(out, q, labels),
-            Format::Table => Ok(()),
-        };
+    let render = Renderer {
+        format,
+        labels,
+        model: config.model.name(),
     };
     let keep_quotes = matches!(sink, Sink::Table(_));
     if let (Format::Csv, Sink::Stream(out)) = (format, &mut *sink) {
@@ -273,6 +345,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
     let mut aggregator = Aggregator::new(config.model.topics(), config.aggregate.clone());
     let mut sentences = 0;
     let mut skipped = 0;
+    let mut articles = ArticleCounts::default();
     let threads = pool.current_num_threads();
     // Three stages overlap: a thread reads batch n+2, the pool scores and renders batch n+1,
     // and this thread aggregates and writes batch n. The channels hold two batches each, so
@@ -287,7 +360,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
                 break;
             }
         });
-        let scorer = &scorer;
+        let (scorer, render) = (&scorer, &render);
         scope.spawn(move || {
             for batch in work_rx {
                 let scored = batch.map(|batch| {
@@ -315,6 +388,14 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
                     eprintln!("stance: skipped {e}");
                 }
                 skipped += chunk.skipped.len();
+                articles.read += chunk.articles.len();
+                articles.empty.extend(
+                    chunk
+                        .articles
+                        .drain(..)
+                        .filter(|a| a.sentences == 0)
+                        .map(|a| a.article),
+                );
                 if let Some(e) = chunk.error {
                     return Err(e.into());
                 }
@@ -337,6 +418,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         rows,
         sentences,
         skipped,
+        articles,
     })
 }
 

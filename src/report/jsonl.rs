@@ -1,12 +1,13 @@
 //! JSON Lines: one object a line, each with a `"type"`: `"sentence"` lines from `extract`,
-//! `"quote"` lines (in input order, keeping the input's id and extra fields) then `"expert"`
+//! `"quote"` lines (in input order, keeping the input's id and extra fields), an `"article"`
+//! line after each article's quotes (its tally, also for articles with none), then `"expert"`
 //! lines from `score`. Quote lines are written as sentences are scored, so they carry the
 //! speaker as written; the expert lines name each expert and the spellings merged into them
 //! (`variants`).
 
 use super::{round4, topic_names, ArticleQuotes, ScoreReport};
 use crate::score::aggregate::ExpertTopic;
-use crate::score::ScoredQuote;
+use crate::score::{ArticleTally, ScoredQuote};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -53,6 +54,17 @@ pub fn write_quote(out: &mut Vec<u8>, q: &ScoredQuote, model: &str) -> io::Resul
     serde_json::to_writer(&mut *out, &QuoteLine(q, model))?;
     out.push(b'\n');
     Ok(())
+}
+
+/// Appends the `"article"` line of one article's tally, newline included.
+pub fn write_article(out: &mut Vec<u8>, tally: &ArticleTally) -> io::Result<()> {
+    let line = json!({
+        "type": "article",
+        "article": tally.article,
+        "sentences": tally.sentences,
+        "speakers": tally.speakers,
+    });
+    writeln!(out, "{line}")
 }
 
 /// The JSON object of one scored sentence by the model named `model`.

@@ -97,6 +97,8 @@ pub struct Chunk {
     pub error: Option<Error>,
     /// Bad records or articles passed over (with `skip_invalid`), in order.
     pub skipped: Vec<Error>,
+    /// What each article of the chunk gave, in order (none for quote records).
+    pub articles: Vec<ArticleTally>,
     strings: String,
     rows: Vec<Row>,
     probabilities: Vec<f64>,
@@ -181,6 +183,35 @@ impl Chunk {
     }
 }
 
+/// What one article gave: its attributed sentences and distinct speakers (as written), for the
+/// per-article accounting of a batch run, articles with nothing found included.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ArticleTally {
+    pub article: String,
+    pub sentences: usize,
+    pub speakers: usize,
+}
+
+impl ArticleTally {
+    fn new(article: String, scored: &[ScoredQuote]) -> ArticleTally {
+        let speakers: std::collections::HashSet<&str> = scored
+            .iter()
+            .filter_map(|q| q.input.speaker.as_deref())
+            .collect();
+        ArticleTally {
+            article,
+            sentences: scored.len(),
+            speakers: speakers.len(),
+        }
+    }
+}
+
+/// How a run writes what it scored: each sentence, and each article's tally after its sentences.
+pub trait Render: Sync {
+    fn quote(&self, q: &ScoredQuote, out: &mut Vec<u8>);
+    fn article(&self, tally: &ArticleTally, out: &mut Vec<u8>);
+}
+
 /// One unit of input for [`Scorer::score_chunks`].
 #[derive(Debug)]
 pub enum Work {
@@ -252,7 +283,7 @@ impl Scorer<'_> {
         &self,
         batch: Vec<Work>,
         keep_quotes: bool,
-        render: impl Fn(&ScoredQuote, &mut Vec<u8>) + Sync,
+        render: &impl Render,
     ) -> Vec<Chunk> {
         batch
             .into_par_iter()
@@ -260,11 +291,15 @@ impl Scorer<'_> {
             .map(|units| {
                 let mut chunk = Chunk::with_capacity(units.len());
                 // The sentences of every readable unit, scored together (an encoder embeds
-                // them in a few batches).
+                // them in a few batches), with the article's name when the unit is one.
                 let mut sentences = Vec::new();
                 for work in units {
+                    let article = match &work {
+                        Work::Article { name, .. } => Some(name.clone()),
+                        _ => None,
+                    };
                     match self.inputs(work) {
-                        Ok(inputs) => sentences.push(inputs),
+                        Ok(inputs) => sentences.push((article, inputs)),
                         Err(e) if self.skip_invalid => chunk.skipped.push(e),
                         Err(e) => {
                             chunk.error = Some(e);
@@ -274,13 +309,13 @@ impl Scorer<'_> {
                 }
                 let texts: Vec<&str> = sentences
                     .iter()
-                    .flatten()
+                    .flat_map(|(_, unit)| unit)
                     .map(|i| i.text.as_str())
                     .collect();
                 match self.model.predict_batch(&texts, self.options.explain) {
                     Ok(predictions) => {
                         let mut predictions = predictions.into_iter();
-                        for unit in sentences {
+                        for (article, unit) in sentences {
                             let scored = unit
                                 .into_iter()
                                 .zip(predictions.by_ref())
@@ -288,14 +323,16 @@ impl Scorer<'_> {
                                     scored(self.model, input, p, e, self.options)
                                 })
                                 .collect();
-                            self.record(scored, &mut chunk, keep_quotes, &render);
+                            self.record(article, scored, &mut chunk, keep_quotes, render);
                         }
                     }
                     // Find the unit that failed: the ones before it are kept.
                     Err(_) => {
-                        for unit in sentences {
+                        for (article, unit) in sentences {
                             match score_all(self.model, unit, self.options) {
-                                Ok(scored) => self.record(scored, &mut chunk, keep_quotes, &render),
+                                Ok(scored) => {
+                                    self.record(article, scored, &mut chunk, keep_quotes, render)
+                                }
                                 Err(e) if self.skip_invalid => chunk.skipped.push(e),
                                 Err(e) => {
                                     chunk.error = Some(e);
@@ -310,20 +347,27 @@ impl Scorer<'_> {
             .collect()
     }
 
-    /// Writes the scored sentences of one unit into `chunk`.
+    /// Writes the scored sentences of one unit into `chunk`, then, when the unit is an article,
+    /// its tally.
     fn record(
         &self,
+        article: Option<String>,
         scored: Vec<ScoredQuote>,
         chunk: &mut Chunk,
         keep_quotes: bool,
-        render: &impl Fn(&ScoredQuote, &mut Vec<u8>),
+        render: &impl Render,
     ) {
+        let tally = article.map(|name| ArticleTally::new(name, &scored));
         for q in scored {
-            render(&q, &mut chunk.output);
+            render.quote(&q, &mut chunk.output);
             chunk.record(&q, self.model.topics());
             if keep_quotes {
                 chunk.quotes.push(q);
             }
+        }
+        if let Some(tally) = tally {
+            render.article(&tally, &mut chunk.output);
+            chunk.articles.push(tally);
         }
     }
 }

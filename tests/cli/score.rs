@@ -668,3 +668,82 @@ fn a_bad_record_stops_the_run_after_writing_every_earlier_line() {
         "{stderr}"
     );
 }
+
+/// Per-article accounting (issue #16): a folder run said nothing about the articles in which it
+/// found no one. Every article now gets an `"article"` line after its quotes, with its counts,
+/// also when nothing was found in it (also across batches); standard error sums them up; and
+/// `--list-empty` prints the articles with nothing found, one a line, instead of scores.
+#[test]
+fn every_article_is_accounted_for_and_empty_ones_can_be_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed_text = std::fs::read_to_string(seed()).unwrap();
+    std::fs::write(dir.path().join("a.txt"), &seed_text).unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        "Markets were calm on Tuesday.\nThe index closed higher after a quiet session.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c.txt"), &seed_text).unwrap();
+    let empty = dir.path().join("b.txt").display().to_string();
+    let out = stance()
+        .args(["score", "--format", "jsonl", "--batch-size", "1", "--model"])
+        .arg(small_model())
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let lines = json_lines(&String::from_utf8(out.stdout).unwrap());
+    let mut seen = Vec::new();
+    for (i, l) in lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l["type"] == "article")
+    {
+        let name = l["article"].as_str().unwrap();
+        let quotes: Vec<_> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q["type"] == "quote" && q["article"] == name)
+            .collect();
+        assert!(
+            quotes.iter().all(|(j, _)| *j < i),
+            "{name}: its line follows its quotes"
+        );
+        assert_eq!(
+            l["sentences"].as_u64().unwrap() as usize,
+            quotes.len(),
+            "{l}"
+        );
+        let speakers: std::collections::BTreeSet<&str> = quotes
+            .iter()
+            .map(|(_, q)| q["speaker"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            l["speakers"].as_u64().unwrap() as usize,
+            speakers.len(),
+            "{l}"
+        );
+        seen.push((name.to_string(), quotes.len()));
+    }
+    assert_eq!(seen.len(), 3, "one line per article: {seen:?}");
+    assert_eq!(seen[1], (empty.clone(), 0));
+    assert!(seen[0].1 > 0 && seen[0].1 == seen[2].1, "{seen:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("3 articles, 2 with attributed sentences, 1 without: see --list-empty"),
+        "{err}"
+    );
+    let listed = stance()
+        .args(["score", "--list-empty", "--model"])
+        .arg(small_model())
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(
+        String::from_utf8(listed.stdout).unwrap(),
+        format!("{empty}\n")
+    );
+}
