@@ -89,7 +89,10 @@ fn json_lines_quotes_in_order_then_experts() {
     let lines = json_lines(&out);
     let quotes: Vec<_> = lines.iter().take_while(|l| l["type"] == "quote").collect();
     assert_eq!(quotes.len(), 37);
-    assert!(lines[37..].iter().all(|l| l["type"] == "expert"));
+    // Then the article's tally, then the experts.
+    assert_eq!(lines[37]["type"], "article");
+    assert_eq!(lines[37]["sentences"], 37);
+    assert!(lines[38..].iter().all(|l| l["type"] == "expert"));
     for (i, q) in quotes.iter().enumerate() {
         assert!(q["id"].as_str().unwrap().ends_with(&format!("#{}", i + 1)));
         let p = &q["probabilities"];
@@ -586,7 +589,8 @@ fn min_confidence_marks_uncertain_sentences_and_leaves_them_out() {
     assert_eq!(quotes.len(), 37);
     assert!(quotes.iter().all(|q| q["stance"] == "uncertain"));
     assert!(
-        none.iter().all(|l| l["type"] == "quote"),
+        none.iter()
+            .all(|l| l["type"] == "quote" || l["type"] == "article"),
         "uncertain sentences are not aggregated"
     );
     let err = crate::util::stderr_of(
