@@ -13,6 +13,7 @@ pub use pairing::{pair_by_name, Pairing};
 
 use crate::corpus::data::{read_records, ReadOptions};
 use crate::error::{Error, Result};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// One gold sentence.
@@ -88,16 +89,12 @@ fn read_gold_records(path: &Path) -> Result<Vec<(usize, Option<String>, GoldSent
                 line: r.line,
                 reason: reason.into(),
             };
-            let speaker = r
-                .speaker
-                .clone()
-                .ok_or_else(|| bad("missing field \"speaker\""))?;
-            let string = |key: &str| match r.fields.get(key) {
-                None | Some(serde_json::Value::Null) => Ok(None),
-                Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(bad(&format!("field \"{key}\" is not a string"))),
+            let speaker = r.speaker.ok_or_else(|| bad("missing field \"speaker\""))?;
+            let article = match r.fields.get("article") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()).filter(|a| !a.trim().is_empty()),
+                Some(_) => return Err(bad("field \"article\" is not a string")),
             };
-            let article = string("article")?.filter(|a| !a.trim().is_empty());
             let kind = r
                 .fields
                 .get("kind")

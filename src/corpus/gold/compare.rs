@@ -160,7 +160,7 @@ mod tests {
             gold("B", "three."),
             gold("B", "four."),
         ];
-        // one right, one with the wrong speaker, one extra, "four." missed.
+        // one right, one with the wrong speaker, two extra ("two  ." is not "two."), two missed.
         let e = [
             got("A", "one."),
             got("A", "three."),
@@ -173,8 +173,8 @@ mod tests {
         assert_eq!(s.attributed, Some(0.5));
         let c = Comparison::new(&g, &e);
         let texts = |v: &[&GoldSentence]| v.iter().map(|g| g.text.clone()).collect::<Vec<_>>();
-        assert_eq!(texts(&c.missed), ["four."]);
-        assert_eq!(c.spurious, [&e[2]]);
+        assert_eq!(texts(&c.missed), ["two.", "four."]);
+        assert_eq!(c.spurious, [&e[2], &e[3]]);
         assert_eq!(c.misattributed, [(&g[2], &e[1])]);
         let t = s.add(&ExtractionScore::new(&g[..1], &e[..1]));
         assert_eq!((t.gold, t.extracted, t.correct), (5, 5, 2));
@@ -205,6 +205,6 @@ mod tests {
         let e = [got("B", "Yes."), got("C", "Yes."), got("A", "Yes.")];
         let c = Comparison::new(&g, &e);
         assert_eq!(c.correct, [(&g[1], &e[0]), (&g[0], &e[2])]);
-        assert_eq!((c.misattributed.len(), c.spurious), (0, [&e[1]]));
+        assert_eq!((c.misattributed.len(), c.spurious), (0, vec![&e[1]]));
     }
 }
