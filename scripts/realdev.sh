@@ -2,7 +2,7 @@
 # Extraction quality on the real-news development set: per-article gold and extracted counts,
 # precision, recall, F1 and attribution of (speaker, sentence) pairs, and the totals.
 #   scripts/realdev.sh [--json]        REALDEV=DIR overrides the folder (default ../shared/realdev)
-# DIR holds articles/ID.txt and gold/ID.jsonl; gold files pair with articles by sorted order (their
+# DIR holds articles/ID.txt and gold/ID.jsonl; gold files pair with articles by name (their
 # stems match). --json prints the JSON Lines form (one "article" line each, then the "total" line)
 # instead of the table. The articles are third-party text: they are read here and nothing of them is
 # written into the repository. Without the folder (a fresh clone has no ../shared) this says so on

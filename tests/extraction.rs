@@ -45,7 +45,7 @@ fn every_fixture_reaches_the_f1_floor_with_exact_spans() {
         let score = ExtractionScore::new(&read_gold(gold).unwrap(), &extracted);
         if score.f1 < MIN_F1 {
             failures.push(format!(
-                "{}: F1 {:.3} (P {:.3}, R {:.3})",
+                "{}: F1 {:.3} (P {:?}, R {:?})",
                 article.display(),
                 score.f1,
                 score.precision,

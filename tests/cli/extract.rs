@@ -1,5 +1,9 @@
 use crate::util::{json_lines, seed, stance, stderr_of, stdout_of};
 
+/// An article whose four attributed sentences are found at four levels of confidence.
+const TALK: &str = "Markets fell.\nAda Holm stated that rates will hold. Banks agree.\n\
+                    “Costs rise,” he said.\n“Wages lag.”\n";
+
 #[test]
 fn seed_article_as_json_lines_with_exact_spans() {
     let out = stdout_of(stance().args(["extract", "--format", "jsonl"]).arg(seed()));
@@ -50,12 +54,7 @@ fn table_and_csv_shapes() {
 fn min_confidence_keeps_the_sentences_found_most_directly() {
     let dir = tempfile::tempdir().unwrap();
     let article = dir.path().join("a.txt");
-    std::fs::write(
-        &article,
-        "Markets fell.\nAda Holm stated that rates will hold. Banks agree.\n\
-         “Costs rise,” he said.\n“Wages lag.”\n",
-    )
-    .unwrap();
+    std::fs::write(&article, TALK).unwrap();
     let run = |min: &str| {
         let out = stdout_of(
             stance()
@@ -164,7 +163,8 @@ fn gold_scoring_reports_each_article_and_a_total() {
 #[test]
 fn gold_scoring_with_a_wrong_gold_falls_short() {
     let dir = tempfile::tempdir().unwrap();
-    let gold = dir.path().join("gold.jsonl");
+    // Named like the article, so that it pairs with it.
+    let gold = dir.path().join("azerbaijan-us-partnership.jsonl");
     std::fs::write(
         &gold,
         "{\"speaker\":\"Someone Else\",\"text\":\"Not in the article.\",\"kind\":\"direct\"}\n",
@@ -185,14 +185,27 @@ fn gold_scoring_with_a_wrong_gold_falls_short() {
         table.starts_with("ARTICLE") && table.contains("total"),
         "{table}"
     );
+    // A second gold for the same article is an error naming both files.
+    let other = dir.path().join("other.jsonl");
+    std::fs::write(
+        &other,
+        "{\"article\":\"azerbaijan-us-partnership\",\"speaker\":\"A B\",\"text\":\"C.\"}\n",
+    )
+    .unwrap();
     let err = stderr_of(
         stance()
             .arg("extract")
             .arg(seed())
             .args(["--gold"])
             .arg(&gold)
-            .arg(&gold),
+            .arg("--gold")
+            .arg(&other),
         2,
     );
-    assert!(err.contains("2 gold files for 1 articles"), "{err}");
+    assert!(
+        err.contains("other.jsonl:1") && err.contains("also in"),
+        "{err}"
+    );
 }
+
+mod gold;
