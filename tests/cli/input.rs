@@ -147,6 +147,9 @@ fn tsv_files_are_read_as_tab_separated_everywhere() {
 #[test]
 fn a_missing_file_gives_its_reason_once() {
     let model = small_model().to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let never = dir.path().join("never.json");
+    let never = never.to_str().unwrap();
     let seed = seed();
     let seed = seed.to_str().unwrap();
     let data = repo("data/corpus/test.jsonl");
@@ -157,7 +160,7 @@ fn a_missing_file_gives_its_reason_once() {
             "--cv",
             "0",
             "--out",
-            "/tmp/never.json",
+            never,
             "--data",
             "nope.jsonl",
         ],
@@ -166,7 +169,7 @@ fn a_missing_file_gives_its_reason_once() {
             "--cv",
             "0",
             "--out",
-            "/tmp/never.json",
+            never,
             "--lexicon",
             "nope.tsv",
             "--data",
@@ -184,7 +187,12 @@ fn a_missing_file_gives_its_reason_once() {
         &["data", "check", "nope.jsonl"],
     ];
     for args in commands {
-        let out = stance().args(*args).output().unwrap();
+        // Run in an empty folder, so that no nope.* can exist.
+        let out = stance()
+            .current_dir(dir.path())
+            .args(*args)
+            .output()
+            .unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains("nope."), "{args:?}: {stderr}");
