@@ -155,15 +155,7 @@ fn a_missing_file_gives_its_reason_once() {
     let data = repo("data/corpus/test.jsonl");
     let data = data.to_str().unwrap();
     let commands: &[&[&str]] = &[
-        &[
-            "train",
-            "--cv",
-            "0",
-            "--out",
-            never,
-            "--data",
-            "nope.jsonl",
-        ],
+        &["train", "--cv", "0", "--out", never, "--data", "nope.jsonl"],
         &[
             "train",
             "--cv",
