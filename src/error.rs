@@ -6,11 +6,12 @@ use std::path::PathBuf;
 /// Errors raised by the stance library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}: {source}", path.display())]
+    /// The reason is part of the message and not a `source` as well, so that a report of the
+    /// whole error chain (`{:#}`) gives it once.
+    #[error("{}: {reason}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        reason: std::io::Error,
     },
 
     #[error("{}:{line}: {reason}", path.display())]
@@ -109,10 +110,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// Wraps an I/O error with the path it happened on.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, reason: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            reason,
         }
     }
 }

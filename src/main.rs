@@ -19,10 +19,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether the error comes from writing to a closed pipe, however it was wrapped: an I/O error,
+/// or one inside a JSON or CSV writer's error (those hide it from the error chain).
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+            e.kind() == BrokenPipe
+        } else if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+            e.io_error_kind() == Some(BrokenPipe)
+        } else if let Some(e) = cause.downcast_ref::<csv::Error>() {
+            matches!(e.kind(), csv::ErrorKind::Io(e) if e.kind() == BrokenPipe)
+        } else {
+            false
+        }
     })
 }

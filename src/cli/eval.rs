@@ -15,7 +15,7 @@ use std::path::PathBuf;
 /// Evaluate a model on labelled files, or cross-validate the training settings with --cv.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Labelled files (JSON Lines, or CSV by extension).
+    /// Labelled files (JSON Lines, or CSV or TSV by extension).
     #[arg(long, required = true, num_args = 1..)]
     data: Vec<PathBuf>,
     /// Model to evaluate [default: $STANCE_MODEL, else the shipped models/default.json].

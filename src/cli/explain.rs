@@ -1,17 +1,18 @@
 //! `stance explain`: the stance of sentences given on the command line, with the n-grams that
 //! pushed the decision and weights that add up to the margin over the runner-up label.
 
-use super::{load_model, Outcome};
-use anyhow::Result;
+use super::{load_model, read_bytes, Outcome};
+use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Explain the stance the model gives to each sentence.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Sentences to explain.
+    /// Sentences to explain; - reads them from standard input, one a line (blank lines are
+    /// passed over).
     #[arg(required = true)]
     sentences: Vec<String>,
     /// Model file [default: $STANCE_MODEL, else the shipped models/default.json].
@@ -32,9 +33,14 @@ enum ExplainFormat {
 }
 
 pub fn run(args: ExplainArgs) -> Result<Outcome> {
+    let sentences = with_stdin(args.sentences)?;
+    if sentences.is_empty() {
+        eprintln!("stance: nothing to explain: standard input has no sentence");
+        return Ok(Outcome::FellShort);
+    }
     let model = load_model(args.model.as_deref())?;
     let mut out = std::io::stdout().lock();
-    for sentence in &args.sentences {
+    for sentence in &sentences {
         let (p, e) = model.explain(sentence)?;
         let probabilities: Vec<(String, f64)> = model
             .labels()
@@ -78,4 +84,30 @@ pub fn run(args: ExplainArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Done)
+}
+
+/// The sentences, with `-` replaced by the lines of standard input.
+fn with_stdin(args: Vec<String>) -> Result<Vec<String>> {
+    if args.iter().filter(|s| *s == "-").count() > 1 {
+        bail!("- (standard input) is given more than once");
+    }
+    let mut out = Vec::with_capacity(args.len());
+    for arg in args {
+        if arg != "-" {
+            out.push(arg);
+            continue;
+        }
+        let bytes = read_bytes(Path::new("-")).context("cannot read standard input")?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count();
+            anyhow::anyhow!("standard input:{line}: invalid UTF-8; convert the text to UTF-8")
+        })?;
+        out.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string),
+        );
+    }
+    Ok(out)
 }

@@ -57,7 +57,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 /// Which fields of a data file hold the text and the label.
 #[derive(Debug, Args)]
 struct FieldArgs {
-    /// Field (JSON Lines) or column (CSV) holding the sentence.
+    /// Field (JSON Lines) or column (CSV, TSV) holding the sentence.
     #[arg(long, default_value = "text")]
     text_field: String,
     /// Field or column holding the label [default: "stance", else "label"].
@@ -124,22 +124,18 @@ fn load_model(arg: Option<&Path>) -> Result<StanceModel> {
     } else {
         path
     };
-    StanceModel::load(&path).with_context(|| format!("cannot load model {}", path.display()))
+    // The library's errors name the file already.
+    StanceModel::load(&path).context("cannot load model")
 }
 
-/// Expands inputs into article files: files as given, folders into their `.txt` files (sorted),
-/// `-` for standard input.
+/// Expands inputs into article files: files as given, folders into every `.txt` file under them,
+/// in subfolders too (sorted by path, so runs are repeatable), `-` for standard input.
 fn article_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(input)
-                .with_context(|| format!("cannot read folder {}", input.display()))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                // Anything named .txt but a folder: a file that cannot be read is reported, not
-                // passed over in silence.
-                .filter(|p| !p.is_dir() && p.extension().is_some_and(|e| e == "txt"))
-                .collect();
+            let mut found = Vec::new();
+            txt_files(input, &mut found)?;
             found.sort();
             out.extend(found);
         } else {
@@ -147,6 +143,25 @@ fn article_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(out)
+}
+
+/// Adds the `.txt` files under `dir` to `found`. Symbolic links to folders are not followed (a
+/// link can lead back up the tree); links to files are taken like files.
+fn txt_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read folder {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read folder {}", dir.display()))?;
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            txt_files(&path, found)?;
+        } else if !path.is_dir() && path.extension().is_some_and(|e| e == "txt") {
+            // Anything named .txt but a folder: a file that cannot be read is reported, not
+            // passed over in silence.
+            found.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// The bytes of a file; `-` reads standard input.

@@ -20,11 +20,12 @@ use std::time::{Duration, Instant};
 /// Score what experts said: per sentence and per (expert, topic), with evidence.
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Article files, folders of .txt files, or - for standard input.
+    /// Article files, folders (every .txt file under them, subfolders too), or - for standard
+    /// input.
     #[arg(required_unless_present = "quotes", conflicts_with = "quotes")]
     inputs: Vec<PathBuf>,
-    /// Score quote records instead (JSON Lines or CSV: `text`, optional `speaker`, `id`, other
-    /// fields carried through); - reads standard input.
+    /// Score quote records instead (JSON Lines, or CSV or TSV by extension: `text`, optional
+    /// `speaker`, `id`, other fields carried through); - reads standard input.
     #[arg(long, value_name = "FILE")]
     quotes: Option<PathBuf>,
     /// Field or column holding the sentence in --quotes records.

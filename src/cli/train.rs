@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 /// Train a model from labelled JSON Lines or CSV files.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Labelled files (JSON Lines, or CSV by extension); - reads JSON Lines from standard input.
+    /// Labelled files (JSON Lines, or CSV or TSV by extension); - reads JSON Lines from standard
+    /// input.
     #[arg(long, required = true, num_args = 1..)]
     data: Vec<PathBuf>,
     /// Where to write the model.

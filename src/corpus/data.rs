@@ -1,10 +1,11 @@
-//! Readers for labelled and unlabelled sentence files: JSON Lines (one object a line) and CSV
-//! (a header row). Both give the same [`Record`]s, each remembering its line so that every
-//! later error can name it. The whole input record is kept so that `score --quotes` can carry
-//! unknown fields through to its output.
+//! Readers for labelled and unlabelled sentence files: JSON Lines (one object a line), CSV and
+//! TSV (a header row; TSV is CSV with tabs). All give the same [`Record`]s, each remembering its
+//! line so that every later error can name it. The whole input record is kept so that
+//! `score --quotes` can carry unknown fields through to its output.
 
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -51,8 +52,8 @@ impl Default for ReadOptions {
 /// being held in memory.
 pub const MAX_LINE_BYTES: usize = 16 << 20;
 
-/// Reads a JSON Lines or CSV file (`.csv` extension means CSV); `-` reads standard input as
-/// JSON Lines.
+/// Reads a JSON Lines, CSV or TSV file (by the `.csv` or `.tsv` extension, else JSON Lines); `-`
+/// reads standard input as JSON Lines.
 pub fn read_records(path: &Path, opts: &ReadOptions) -> Result<Vec<Record>> {
     RecordReader::open(path)?.read_all(opts)
 }
@@ -68,7 +69,42 @@ pub fn read_jsonl(
 
 /// Reads CSV with a header row; a `topics` column holds topics separated by `;`, `|` or `,`.
 pub fn read_csv(reader: impl Read + Send, path: &Path, opts: &ReadOptions) -> Result<Vec<Record>> {
-    RecordReader::csv(Box::new(reader), path)?.read_all(opts)
+    RecordReader::csv(Box::new(reader), path, Delimited::Csv)?.read_all(opts)
+}
+
+/// A file of cells in rows with a header row: CSV, or TSV (the same with tabs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delimited {
+    Csv,
+    Tsv,
+}
+
+impl Delimited {
+    /// The format a file's extension names, if any.
+    fn of(path: &Path) -> Option<Delimited> {
+        let ext = path.extension()?;
+        if ext.eq_ignore_ascii_case("csv") {
+            Some(Delimited::Csv)
+        } else if ext.eq_ignore_ascii_case("tsv") {
+            Some(Delimited::Tsv)
+        } else {
+            None
+        }
+    }
+
+    fn delimiter(self) -> u8 {
+        match self {
+            Delimited::Csv => b',',
+            Delimited::Tsv => b'\t',
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Delimited::Csv => "CSV",
+            Delimited::Tsv => "TSV",
+        }
+    }
 }
 
 /// A record not parsed yet: a JSON line (parsing is left to the caller, so that it can happen
@@ -163,14 +199,15 @@ enum Source<'a> {
         line: usize,
     },
     Csv {
-        reader: Box<csv::Reader<Box<dyn Read + Send + 'a>>>,
+        reader: Box<csv::Reader<LineCounter<Box<dyn Read + Send + 'a>>>>,
         headers: csv::StringRecord,
+        format: Delimited,
     },
 }
 
 impl RecordReader<'static> {
-    /// Opens a JSON Lines or CSV file (`.csv` extension means CSV); `-` reads standard input as
-    /// JSON Lines.
+    /// Opens a JSON Lines, CSV or TSV file (by the `.csv` or `.tsv` extension, else JSON Lines);
+    /// `-` reads standard input as JSON Lines.
     pub fn open(path: &Path) -> Result<Self> {
         if path == Path::new("-") {
             return Ok(Self::jsonl(
@@ -179,32 +216,38 @@ impl RecordReader<'static> {
             ));
         }
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let is_csv = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if is_csv {
-            Self::csv(Box::new(file), path)
-        } else {
-            Ok(Self::jsonl(
+        match Delimited::of(path) {
+            Some(format) => Self::csv(Box::new(file), path, format),
+            None => Ok(Self::jsonl(
                 Box::new(BufReader::with_capacity(1 << 16, file)),
                 path,
-            ))
+            )),
         }
     }
 }
 
 impl<'a> RecordReader<'a> {
-    fn csv(file: Box<dyn Read + Send + 'a>, path: &Path) -> Result<Self> {
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+    fn csv(file: Box<dyn Read + Send + 'a>, path: &Path, format: Delimited) -> Result<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .delimiter(format.delimiter())
+            .from_reader(LineCounter::new(file));
         let headers = reader
             .headers()
-            .map_err(|e| bad(path, 1, format!("cannot read CSV header: {e}")))?
+            .map_err(|e| {
+                bad(
+                    path,
+                    1,
+                    format!("cannot read {} header: {e}", format.name()),
+                )
+            })?
             .clone();
         Ok(RecordReader {
             path: path.to_path_buf(),
             source: Source::Csv {
                 reader: Box::new(reader),
                 headers,
+                format,
             },
         })
     }
@@ -251,8 +294,15 @@ impl<'a> RecordReader<'a> {
                     Err(e) => Err(bad(path, *line, format!("cannot read line: {e}"))),
                 }
             }
-            Source::Csv { reader, headers } => {
+            Source::Csv {
+                reader,
+                headers,
+                format,
+            } => {
                 let mut row = csv::StringRecord::new();
+                let name = format.name();
+                // The csv crate's own line numbers are off after `\r\n` endings and blank lines;
+                // the line is counted from the record's byte offset instead.
                 let more = match reader.read_record(&mut row) {
                     Ok(more) => more,
                     Err(e)
@@ -261,23 +311,28 @@ impl<'a> RecordReader<'a> {
                             csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
                         ) =>
                     {
-                        let line = e.position().map_or(0, |p| p.line() as usize);
+                        let line = record_line(reader, e.position());
                         return Ok(Some(RawRecord::Invalid {
                             line,
                             reason: format!(
-                                "malformed CSV: {e}; every row needs one cell per header column"
+                                "malformed {name}: {}; every row needs one cell per header column",
+                                csv_reason(&e)
                             ),
                         }));
                     }
                     Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line() as usize);
-                        return Err(bad(path, line, format!("malformed CSV: {e}")));
+                        let line = record_line(reader, e.position());
+                        return Err(bad(
+                            path,
+                            line,
+                            format!("malformed {name}: {}", csv_reason(&e)),
+                        ));
                     }
                 };
                 if !more {
                     return Ok(None);
                 }
-                let line = row.position().map_or(0, |p| p.line() as usize);
+                let line = record_line(reader, row.position());
                 let mut fields = Map::new();
                 for (name, value) in headers.iter().zip(row.iter()) {
                     let value = if name == "topics" {
@@ -290,6 +345,83 @@ impl<'a> RecordReader<'a> {
                 Ok(Some(RawRecord::Csv { line, fields }))
             }
         }
+    }
+}
+
+/// The line a CSV record starts on, from its byte offset.
+fn record_line<R: Read>(
+    reader: &mut csv::Reader<LineCounter<R>>,
+    position: Option<&csv::Position>,
+) -> usize {
+    position.map_or(0, |p| reader.get_mut().line_at(p.byte()))
+}
+
+/// A csv error without the crate's own record position, whose line number can be wrong (the
+/// message names the right line already).
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("the row has {len} cell(s) but the header has {expected_len} column(s)"),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!(
+                "invalid UTF-8 in cell {}; convert the file to UTF-8",
+                err.field() + 1
+            )
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// Passes the bytes of a CSV file through and counts its lines, so that a record's line can be
+/// told from its byte offset. Only the bytes not yet passed by a query are kept: the csv
+/// reader's read-ahead and the record being read.
+struct LineCounter<R> {
+    inner: R,
+    window: VecDeque<u8>,
+    /// Offset of the first byte in `window`.
+    start: u64,
+    /// Line of the byte at `start` (1-based).
+    line: usize,
+}
+
+impl<R> LineCounter<R> {
+    fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            window: VecDeque::new(),
+            start: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first byte at or after `offset` that is not a line ending: the line a
+    /// record that the csv reader places at `offset` starts on. Offsets must not decrease.
+    fn line_at(&mut self, offset: u64) -> usize {
+        let skip = usize::try_from(offset.saturating_sub(self.start))
+            .unwrap_or(usize::MAX)
+            .min(self.window.len());
+        self.line += self.window.range(..skip).filter(|&&b| b == b'\n').count();
+        self.window.drain(..skip);
+        self.start += skip as u64;
+        // Record ends and blank lines before the record's first cell.
+        while let Some(&b) = self.window.front() {
+            if b != b'\n' && b != b'\r' {
+                break;
+            }
+            self.line += usize::from(b == b'\n');
+            self.window.pop_front();
+            self.start += 1;
+        }
+        self.line
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.window.extend(&buf[..n]);
+        Ok(n)
     }
 }
 
@@ -527,5 +659,14 @@ mod tests {
             err.to_string().starts_with("t.csv:3: malformed CSV"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn csv_lines_count_crlf_endings_blank_lines_and_multiline_cells() {
+        let data = "text,stance\r\na,neutral\r\n\r\n\"b\r\nc\",neutral\r\n\n\nd,neutral\r\n";
+        let recs = read_csv(data.as_bytes(), Path::new("t.csv"), &ReadOptions::default()).unwrap();
+        let lines: Vec<usize> = recs.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4, 8]);
+        assert_eq!(recs[1].text, "b\r\nc");
     }
 }

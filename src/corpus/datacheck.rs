@@ -2,6 +2,11 @@
 //! and kinds, unique ids, sentence length, exact and near duplicates (within and across files),
 //! and speakers or source articles shared between files (each file is one split). Problems name
 //! the file and line; the report also gives the label, topic and kind distributions.
+//!
+//! A plain `text,label` file, as public corpora come, is checked for what applies to it: the
+//! schema it has, labels present, lengths and duplicates. Fields of the contract that no record
+//! of a file has (ids, speakers, topics, kinds) are not checked there, and the report says so;
+//! its labels are held to the guide's only when it uses any of them (else it has its own set).
 
 use crate::corpus::data::{read_records, ReadOptions, Record};
 use crate::error::Result;
@@ -22,6 +27,9 @@ pub const TOPICS: [&str; 6] = [
 ];
 /// Kinds of attributed sentence.
 pub const KINDS: [&str; 3] = ["direct", "reported", "answer"];
+/// Fields of the annotation contract beside the text and the label; a file none of whose
+/// records has one of them is not checked for it.
+pub const CONTRACT_FIELDS: [&str; 4] = ["id", "speaker", "topics", "kind"];
 /// Sentence length bounds, in words.
 pub const WORDS: std::ops::RangeInclusive<usize> = 10..=60;
 /// Two sentences sharing at least this share of their distinct words (Jaccard) are near duplicates.
@@ -46,6 +54,12 @@ pub struct FileSummary {
     pub kinds: BTreeMap<String, usize>,
     /// Sentences with a `note` (hard cases).
     pub notes: usize,
+    /// Fields of [`CONTRACT_FIELDS`] that no record of the file has, so were not checked.
+    pub absent: Vec<&'static str>,
+    /// Whether the labels were held to the guide's [`LABELS`]: a file that has every field of
+    /// the contract, or uses any of the guide's labels, is; a file with its own label set is
+    /// only checked for labels being present.
+    pub guide_labels: bool,
 }
 
 /// The result of a check.
@@ -77,7 +91,8 @@ pub fn check(paths: &[PathBuf]) -> Result<CheckReport> {
         ));
     }
     for row in &rows {
-        check_record(&paths[row.file], &row.record, &mut report.problems);
+        let file = &report.files[row.file];
+        check_record(file, &row.record, &mut report.problems);
     }
     check_ids(paths, &rows, &mut report.problems);
     check_duplicates(paths, &rows, &mut report.problems);
@@ -99,6 +114,7 @@ fn summarize<'a>(path: &Path, records: impl Iterator<Item = &'a Record>) -> File
         ..FileSummary::default()
     };
     let mut speakers = HashSet::new();
+    let mut present: HashSet<&'static str> = HashSet::new();
     for r in records {
         s.sentences += 1;
         speakers.extend(r.speaker.clone());
@@ -115,17 +131,34 @@ fn summarize<'a>(path: &Path, records: impl Iterator<Item = &'a Record>) -> File
             .unwrap_or("(none)");
         *s.kinds.entry(kind.to_string()).or_default() += 1;
         s.notes += usize::from(r.fields.get("note").is_some_and(|n| !n.is_null()));
+        present.extend(
+            CONTRACT_FIELDS
+                .iter()
+                .copied()
+                .filter(|f| r.fields.contains_key(*f)),
+        );
     }
     s.speakers = speakers.len();
+    s.absent = CONTRACT_FIELDS
+        .into_iter()
+        .filter(|f| !present.contains(f))
+        .collect();
+    s.guide_labels = s.absent.is_empty() || LABELS.iter().any(|l| s.labels.contains_key(*l));
     s
 }
 
-fn check_record(path: &Path, r: &Record, out: &mut Vec<Problem>) {
-    let mut say = |m: String| out.push(problem(path, r.line, m));
+/// Checks one record against the rules that apply to its file.
+fn check_record(file: &FileSummary, r: &Record, out: &mut Vec<Problem>) {
+    let mut say = |m: String| out.push(problem(&file.path, r.line, m));
+    let has = |field: &str| !file.absent.contains(&field);
     match r.label.as_deref() {
-        Some(l) if LABELS.contains(&l) => {}
-        Some(l) => say(format!("stance {l:?} is not one of {}", LABELS.join(", "))),
-        None => say("missing stance".into()),
+        Some(l) if l.trim().is_empty() => say("empty label".into()),
+        Some(l) if file.guide_labels && !LABELS.contains(&l) => {
+            say(format!("stance {l:?} is not one of {}", LABELS.join(", ")))
+        }
+        Some(_) => {}
+        None if file.guide_labels => say("missing stance".into()),
+        None => say("missing label (field \"stance\" or \"label\")".into()),
     }
     match &r.topics {
         Some(topics) => {
@@ -133,17 +166,19 @@ fn check_record(path: &Path, r: &Record, out: &mut Vec<Problem>) {
                 say(format!("topic {t:?} is not one of {}", TOPICS.join(", ")));
             }
         }
-        None => say("missing topics (use [] for none)".into()),
+        None if has("topics") => say("missing topics (use [] for none)".into()),
+        None => {}
     }
     match r.fields.get("kind").and_then(|k| k.as_str()) {
         Some(k) if KINDS.contains(&k) => {}
         Some(k) => say(format!("kind {k:?} is not one of {}", KINDS.join(", "))),
-        None => say("missing kind".into()),
+        None if has("kind") => say("missing kind".into()),
+        None => {}
     }
-    if r.speaker.is_none() {
+    if r.speaker.is_none() && has("speaker") {
         say("missing speaker".into());
     }
-    if r.id.is_none() {
+    if r.id.is_none() && has("id") {
         say("missing id".into());
     }
     let words = r.text.split_whitespace().count();

@@ -104,3 +104,25 @@ fn character_ngram_models_explain_with_word_edges_and_exact_sums() {
         .count();
     assert!(unseen_word_grams > 0, "{terms:?}");
 }
+
+#[test]
+fn explain_dash_reads_the_sentences_from_standard_input() {
+    let out = stdout_of(
+        stance()
+            .args(["explain", "--format", "json", "--model"])
+            .arg(small_model())
+            .arg("-")
+            .write_stdin("Serious risks remain for the pipeline.\r\n\nGrowth will come back.\n"),
+    );
+    let texts: Vec<String> = json_lines(&out)
+        .iter()
+        .map(|l| l["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Serious risks remain for the pipeline.",
+            "Growth will come back."
+        ]
+    );
+}

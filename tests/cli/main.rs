@@ -1,9 +1,11 @@
 //! Command-line tests: every command run as a user would, on real files in temporary folders.
 
+mod data;
 mod encoder;
 mod eval;
 mod explain;
 mod extract;
+mod input;
 mod regression;
 mod reliability;
 mod score;
