@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 /// Print each sentence attributed to a named person: article, speaker, text, byte span, kind.
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Article files (UTF-8 text), folders of .txt files, or - for standard input. With --gold,
-    /// .jsonl files here are gold files too (so `--gold GOLD... ARTICLE...` works).
+    /// Article files (UTF-8 text), folders (every .txt file under them, subfolders too, in path
+    /// order), or - for standard input. With --gold, .jsonl files here are gold files too (so
+    /// `--gold GOLD... ARTICLE...` works).
     #[arg(required = true, value_name = "ARTICLE")]
     articles: Vec<PathBuf>,
     /// A gold file ({"speaker", "text", "kind"} lines) or a folder of them (its .jsonl files);
