@@ -335,6 +335,9 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
         model.topics().len(),
         args.out.display()
     );
+    for warning in small_data_warnings(&model) {
+        eprintln!("stance: warning: {warning}");
+    }
     Ok(after_skipping(skipped, Outcome::Done))
 }
 
@@ -429,6 +432,55 @@ pub fn check_known(
         });
     }
     Ok(label)
+}
+
+/// Fewer training sentences of a label per fold than this make the cross-validation (and the
+/// calibration fitted on it) noisy.
+const MIN_PER_FOLD: usize = 10;
+/// A cross-validated macro-F1 less than this above chance (1 / labels) is "near chance".
+const NEAR_CHANCE: f64 = 0.1;
+/// A calibration temperature above this divides the scores so much that probabilities say
+/// little (a model whose held-out scores are this unreliable is close to uninformative).
+const FLAT_TEMPERATURE: f64 = 3.0;
+
+/// What a careful user should know about a model trained on little or unhelpful data: too few
+/// sentences of a label for the folds, a cross-validated macro-F1 near chance, a temperature
+/// that flattens every probability.
+fn small_data_warnings(model: &StanceModel) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let data = model.data();
+    if let Some(cv) = model.cv() {
+        if let Some((label, n)) = data.label_counts.iter().min_by_key(|(_, n)| **n) {
+            if n / cv.folds.max(1) < MIN_PER_FOLD {
+                warnings.push(format!(
+                    "label {label:?} has {n} training sentences, fewer than {MIN_PER_FOLD} a fold \
+                     for {} folds: the cross-validation figures and the calibration are noisy; \
+                     add data or lower --cv",
+                    cv.folds
+                ));
+            }
+        }
+        let chance = 1.0 / model.labels().len().max(1) as f64;
+        if cv.stance.macro_f1 < chance + NEAR_CHANCE {
+            warnings.push(format!(
+                "cross-validated macro-F1 {:.3} is near chance ({chance:.3} for {} labels): the \
+                 model has learned little from these data",
+                cv.stance.macro_f1,
+                model.labels().len()
+            ));
+        }
+    }
+    if let Some(c) = model.calibration() {
+        if c.temperature > FLAT_TEMPERATURE {
+            warnings.push(format!(
+                "the calibration temperature {:.1} divides every score by that much: \
+                 probabilities come out nearly flat, because the model's scores on held-out \
+                 sentences are unreliable; add data",
+                c.temperature
+            ));
+        }
+    }
+    warnings
 }
 
 /// Fails early, before any training, when the model could not be written.

@@ -355,3 +355,50 @@ fn every_algorithm_trains_quietly_and_evaluates() {
         assert!(f1 > 0.5, "{algo} learned something: dev macro-F1 {f1}");
     }
 }
+
+/// Small-data training (issue #16): a model trained on a few dozen sentences, or on labels that
+/// carry nothing, was written without a word, its probabilities flattened by a large
+/// temperature. Training now warns about each; on enough real data it warns about nothing.
+#[test]
+fn small_or_uninformative_data_trains_with_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::util::repo("data/corpus/train.jsonl")).unwrap();
+    let labels = ["optimistic", "cautionary", "neutral"];
+    // 90 sentences whose labels are cycled: 30 a label (6 a fold), nothing to learn.
+    let cycled: String = text
+        .lines()
+        .take(90)
+        .enumerate()
+        .map(|(i, line)| {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            v["stance"] = labels[i % 3].into();
+            format!("{v}\n")
+        })
+        .collect();
+    let small = dir.path().join("small.jsonl");
+    std::fs::write(&small, cycled).unwrap();
+    let train = |data: &std::path::Path| {
+        let out = stance()
+            .args(["train", "--encoder", "none", "--data"])
+            .arg(data)
+            .arg("--out")
+            .arg(dir.path().join("m.json"))
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let err = train(&small);
+    for needle in [
+        "stance: warning: label ",
+        "has 30 training sentences, fewer than 10 a fold for 5 folds",
+        "is near chance (0.333 for 3 labels)",
+        "probabilities come out nearly flat",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in {err}");
+    }
+    let enough = crate::util::train_subset(dir.path(), "enough.jsonl", 600);
+    let err = train(&enough);
+    assert!(!err.contains("warning"), "{err}");
+}
