@@ -432,15 +432,9 @@ fn shipped_models_were_trained_on_the_shipped_corpus() {
              (see SHIPPED_MODEL_SHA256)"
         );
         let model = stance::model::StanceModel::load(&repo(model_path)).unwrap();
-        let mut examples = Vec::new();
-        for file in data {
-            let path = repo(file);
-            let records = stance::data::read_records(&path, &Default::default()).unwrap();
-            examples.extend(stance::train::Example::from_records(records, &path).unwrap());
-        }
         assert_eq!(
             model.data(),
-            &stance::train::data_summary(&examples),
+            &stance::train::data_summary(&examples_of(data)),
             "retrain {model_path} (see README)"
         );
         let expected = match model.encoder() {
@@ -452,15 +446,9 @@ fn shipped_models_were_trained_on_the_shipped_corpus() {
         };
         assert_eq!(model.settings(), &expected, "{model_path}");
         // Calibrated on the held-out register split, which it was not trained on.
-        let mut held_out = Vec::new();
-        for file in dev {
-            let path = repo(file);
-            let records = stance::data::read_records(&path, &Default::default()).unwrap();
-            held_out.extend(stance::train::Example::from_records(records, &path).unwrap());
-        }
         assert_eq!(
             model.calibration().and_then(|c| c.held_out.as_ref()),
-            Some(&stance::train::data_summary(&held_out)),
+            Some(&stance::train::data_summary(&examples_of(dev))),
             "{model_path} is calibrated on {dev:?}"
         );
         assert!(
@@ -473,6 +461,17 @@ fn shipped_models_were_trained_on_the_shipped_corpus() {
         default.encoder().is_some(),
         "the default model has the encoder"
     );
+}
+
+/// The labelled examples of the shipped files `files`, in order.
+fn examples_of(files: &[&str]) -> Vec<stance::train::Example> {
+    let mut examples = Vec::new();
+    for file in files {
+        let path = repo(file);
+        let records = stance::data::read_records(&path, &Default::default()).unwrap();
+        examples.extend(stance::train::Example::from_records(records, &path).unwrap());
+    }
+    examples
 }
 
 /// README's training commands, run again, give the shipped files byte for byte (weights,
