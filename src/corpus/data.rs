@@ -27,6 +27,23 @@ pub struct Record {
     pub fields: Map<String, Value>,
 }
 
+impl Record {
+    /// Why the record has no label, with the fields it does have, so that a misspelt
+    /// `--label-field` shows itself.
+    pub fn missing_label(&self) -> String {
+        let fields: Vec<&str> = self.fields.keys().map(String::as_str).collect();
+        format!(
+            "missing label: no field \"stance\" or \"label\" (or the one --label-field names); \
+             the record has {}",
+            if fields.is_empty() {
+                "no fields".to_string()
+            } else {
+                fields.join(", ")
+            }
+        )
+    }
+}
+
 /// Which fields hold the text and the label.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {

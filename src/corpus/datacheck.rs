@@ -158,7 +158,7 @@ fn check_record(file: &FileSummary, r: &Record, out: &mut Vec<Problem>) {
         }
         Some(_) => {}
         None if file.guide_labels => say("missing stance".into()),
-        None => say("missing label (field \"stance\" or \"label\")".into()),
+        None => say(r.missing_label()),
     }
     match &r.topics {
         Some(topics) => {

@@ -51,10 +51,7 @@ impl Example {
                 if r.text.trim().is_empty() {
                     return Err(bad("empty text"));
                 }
-                let label = r
-                    .label
-                    .clone()
-                    .ok_or_else(|| bad("missing label (field \"stance\" or \"label\")"))?;
+                let label = r.label.clone().ok_or_else(|| bad(&r.missing_label()))?;
                 Ok(Example {
                     text: r.text,
                     label,

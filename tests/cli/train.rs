@@ -402,3 +402,30 @@ fn small_or_uninformative_data_trains_with_warnings() {
     let err = train(&enough);
     assert!(!err.contains("warning"), "{err}");
 }
+
+/// A misspelt `--label-field` (issue #16) said `missing label (field "stance" or "label")`,
+/// naming neither the field asked for nor the ones the file has; now the error lists the
+/// record's fields, where the right name shows.
+#[test]
+fn a_misspelt_label_field_shows_the_fields_the_record_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("labelled.csv");
+    std::fs::write(
+        &data,
+        "text,sentiment\nMarkets will recover soon.,positive\nThe port is idle.,negative\n",
+    )
+    .unwrap();
+    let err = stderr_of(
+        stance()
+            .args(["train", "--label-field", "sentimnt", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(dir.path().join("m.json")),
+        2,
+    );
+    assert!(
+        err.contains(&format!("{}:2: missing label", data.display()))
+            && err.contains("(or the one --label-field names); the record has text, sentiment"),
+        "{err}"
+    );
+}
