@@ -91,6 +91,14 @@ pub struct TopicTagger {
 }
 
 impl TopicParams {
+    /// The cuts these settings give every topic.
+    pub fn cut(&self) -> TopicCut {
+        TopicCut {
+            threshold: self.threshold,
+            lexicon_threshold: self.lexicon_threshold,
+        }
+    }
+
     /// Fits a model per topic of `topics` that has enough examples. `labels[i]` holds the topics
     /// of sentence `i`, or `None` when that sentence is not labelled for topics.
     pub fn fit(
@@ -174,10 +182,10 @@ impl TopicTagger {
 
     /// The cuts topic `topic` is decided with: those chosen on held-out data, else the settings'.
     pub fn cut(&self, topic: &str) -> TopicCut {
-        self.cuts.get(topic).copied().unwrap_or(TopicCut {
-            threshold: self.params.threshold,
-            lexicon_threshold: self.params.lexicon_threshold,
-        })
+        self.cuts
+            .get(topic)
+            .copied()
+            .unwrap_or_else(|| self.params.cut())
     }
 
     /// The cuts chosen on held-out data, by topic.
@@ -207,10 +215,7 @@ impl TopicTagger {
         truth: &[Option<Vec<String>>],
     ) -> &BTreeMap<String, TopicCut> {
         self.cuts.clear();
-        let default = TopicCut {
-            threshold: self.params.threshold,
-            lexicon_threshold: self.params.lexicon_threshold,
-        };
+        let default = self.params.cut();
         for (t, topic) in self.topics.iter().enumerate() {
             if !self.models.contains_key(topic) {
                 continue;
