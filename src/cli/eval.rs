@@ -142,7 +142,15 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
 /// Predicts every record of the files and scores the predictions. Labels and topics the model
 /// does not know are errors naming file and line.
 fn evaluate_model(model: &StanceModel, args: &EvalArgs, read: &Examples) -> Result<Evaluation> {
-    let (mut truth, mut predicted, mut probabilities) = (Vec::new(), Vec::new(), Vec::new());
+    // Every label and topic is checked before any sentence is predicted: a bad line fails at
+    // once, not after the whole file has been encoded.
+    let truth = read
+        .examples
+        .iter()
+        .zip(&read.origins)
+        .map(|(ex, &(file, line))| check_known(model, ex, &args.data[file], line))
+        .collect::<Result<Vec<usize>, _>>()?;
+    let (mut predicted, mut probabilities) = (Vec::new(), Vec::new());
     let (mut topic_truth, mut topic_pred) = (Vec::new(), Vec::new());
     // Sentences are predicted together, so the encoder (when the model has one) runs in batches.
     let texts: Vec<&str> = read.examples.iter().map(|e| e.text.as_str()).collect();
@@ -155,9 +163,7 @@ fn evaluate_model(model: &StanceModel, args: &EvalArgs, read: &Examples) -> Resu
                 .map(|(p, _)| p),
         );
     }
-    for ((ex, &(file, line)), p) in read.examples.iter().zip(&read.origins).zip(predictions) {
-        let t = check_known(model, ex, &args.data[file], line)?;
-        truth.push(t);
+    for (ex, p) in read.examples.iter().zip(predictions) {
         predicted.push(p.label);
         probabilities.push(p.probabilities);
         if let Some(topics) = &ex.topics {
