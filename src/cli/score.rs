@@ -1,20 +1,24 @@
 //! `stance score`: score the attributed sentences of articles, or quote records, and aggregate
 //! them per expert and topic with the strongest evidence.
 
+mod render;
+mod table;
+
 use super::{article_paths, load_model, read_bytes, resolve_format, FormatArg, Outcome};
 use anyhow::{bail, Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use render::{quote_columns, Renderer};
 use stance::aggregate::{AggregateParams, Aggregator, ExpertTopic};
 use stance::aliases::Aliases;
 use stance::data::{ReadOptions, RecordReader};
 use stance::error::Error;
 use stance::model::StanceModel;
-use stance::output::{csv, jsonl, write_scores, Format, ScoreReport};
-use stance::score::{ArticleTally, ScoreOptions, ScoredQuote, Scorer, Work};
+use stance::output::{csv, jsonl, Emit, Format};
+use stance::score::{ScoreOptions, ScoredQuote, Scorer, Work};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Score what experts said: per sentence and per (expert, topic), with evidence.
@@ -37,9 +41,22 @@ pub struct ScoreArgs {
     /// Output format [default: table on a terminal, else jsonl].
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
-    /// Evidence quotes shown per (expert, topic).
+    /// Evidence quotes kept per (expert, topic), strongest first; the table shows them one a
+    /// line under the row.
     #[arg(long, default_value_t = 2)]
     evidence: usize,
+    /// Which rows to write, comma-separated: quotes (scored sentences; in JSON Lines with a line
+    /// per article) and experts (per expert and topic) [default: JSON Lines both; CSV quotes, as
+    /// a CSV file holds one kind of row; the table experts].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND")]
+    emit: Vec<EmitArg>,
+    /// Table: experts over all articles, or article by article, each from its own sentences.
+    #[arg(long, value_enum, default_value_t = By::Expert)]
+    by: By,
+    /// Table: show every text in full, instead of fitting the table into the width ($COLUMNS,
+    /// else the terminal's, else 100 characters) and clipping the text with "…".
+    #[arg(long)]
+    wide: bool,
     /// Alias file: "variant<TAB>canonical name" lines; these names are never merged by guess.
     #[arg(long, value_name = "FILE")]
     aliases: Option<PathBuf>,
@@ -51,7 +68,7 @@ pub struct ScoreArgs {
     /// out of the per-expert aggregates.
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     min_confidence: f64,
-    /// In the table, list every sentence as well as the experts.
+    /// In the table, list every sentence as well as the experts (like --emit quotes,experts).
     #[arg(long)]
     sentences: bool,
     /// Instead of scores, print the articles in which no sentence attributed to a named person
@@ -75,14 +92,32 @@ pub struct ScoreArgs {
     batch_size: usize,
 }
 
+/// Kinds of rows for `--emit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EmitArg {
+    Quotes,
+    Experts,
+}
+
+/// How the table groups its expert rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum By {
+    Expert,
+    Article,
+}
+
 /// Resolved, checked settings of a scoring run.
 struct ScoreConfig {
     model: StanceModel,
     inputs: Inputs,
     format: Format,
+    emit: Emit,
+    /// The table's width; `None` with `--wide`.
+    width: Option<usize>,
+    /// The table shows each article's experts on their own.
+    by_article: bool,
     aggregate: AggregateParams,
     aliases: Aliases,
-    sentences: bool,
     list_empty: bool,
     options: ScoreOptions,
     read: ReadOptions,
@@ -111,6 +146,18 @@ impl ScoreConfig {
         if args.batch_size == 0 {
             bail!("--batch-size must be at least 1");
         }
+        let format = resolve_format(args.format);
+        let by_article = args.by == By::Article;
+        if by_article && format != Format::Table {
+            bail!(
+                "--by article applies to the table only: add --format table (JSON Lines quote and \
+                 article lines name their article already)"
+            );
+        }
+        if by_article && args.quotes.is_some() {
+            bail!("--by article needs articles; quote records (--quotes) have none");
+        }
+        let emit = resolve_emit(format, &args.emit, args.sentences)?;
         let inputs = match args.quotes {
             Some(path) => Inputs::Quotes(path),
             None => Inputs::Articles(article_paths(&args.inputs)?),
@@ -119,7 +166,10 @@ impl ScoreConfig {
         Ok(ScoreConfig {
             model,
             inputs,
-            format: resolve_format(args.format),
+            format,
+            emit,
+            width: table::width(args.wide),
+            by_article,
             aggregate: AggregateParams {
                 evidence: args.evidence,
                 ..AggregateParams::default()
@@ -128,7 +178,6 @@ impl ScoreConfig {
                 Some(path) => Aliases::read(path)?,
                 None => Aliases::default(),
             },
-            sentences: args.sentences,
             list_empty: args.list_empty,
             options: ScoreOptions {
                 explain: args.explain,
@@ -144,6 +193,35 @@ impl ScoreConfig {
             batch: args.batch_size,
         })
     }
+}
+
+/// The rows `--emit` asks for, or the format's default; a CSV file holds one kind of row.
+fn resolve_emit(format: Format, asked: &[EmitArg], sentences: bool) -> Result<Emit> {
+    let quotes = asked.contains(&EmitArg::Quotes);
+    let experts = asked.contains(&EmitArg::Experts);
+    Ok(match format {
+        Format::Table if asked.is_empty() => Emit {
+            quotes: sentences,
+            experts: true,
+        },
+        Format::Table => Emit {
+            quotes: quotes || sentences,
+            experts,
+        },
+        Format::Jsonl if asked.is_empty() => Emit {
+            quotes: true,
+            experts: true,
+        },
+        Format::Csv if asked.is_empty() => Emit {
+            quotes: true,
+            experts: false,
+        },
+        Format::Csv if quotes && experts => bail!(
+            "a CSV file holds one kind of row: give --emit quotes or --emit experts (one run \
+             each, to two files), or --format jsonl for both in one stream"
+        ),
+        Format::Jsonl | Format::Csv => Emit { quotes, experts },
+    })
 }
 
 /// Reads the input in batches of bounded size.
@@ -218,15 +296,9 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
     if config.list_empty {
         return Ok(Outcome::Done);
     }
+    let mut outcome = Outcome::Done;
     if let Sink::Table(quotes) = &sink {
-        let report = ScoreReport {
-            labels: config.model.labels(),
-            model: config.model.name(),
-            quotes,
-            experts: &experts.rows,
-            sentences: config.sentences,
-        };
-        write_scores(&mut std::io::stdout().lock(), Format::Table, &report)?;
+        outcome = table::write(&config, quotes, &experts.rows, &experts.articles.names)?;
     }
     if experts.skipped > 0 {
         eprintln!(
@@ -239,7 +311,7 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
         eprintln!("stance: nothing to score: no sentence attributed to a named person was found");
         return Ok(Outcome::FellShort);
     }
-    Ok(Outcome::Done)
+    Ok(outcome)
 }
 
 /// The aggregates of a run and the number of sentences scored.
@@ -254,8 +326,8 @@ struct Finished {
 /// Per-article accounting of a run over articles.
 #[derive(Default)]
 struct ArticleCounts {
-    /// Articles read and searched.
-    read: usize,
+    /// The articles read and searched, in input order.
+    names: Vec<String>,
     /// The articles in which nothing was found, in input order.
     empty: Vec<String>,
 }
@@ -272,6 +344,7 @@ fn report_articles(counts: &ArticleCounts, list_empty: bool) -> Result<()> {
         out.flush()?;
     }
     let without = counts.empty.len();
+    let read = counts.names.len();
     let hint = if without > 0 && !list_empty {
         ": see --list-empty"
     } else {
@@ -279,35 +352,11 @@ fn report_articles(counts: &ArticleCounts, list_empty: bool) -> Result<()> {
     };
     eprintln!(
         "stance: {} article{}, {} with attributed sentences, {without} without{hint}",
-        counts.read,
-        if counts.read == 1 { "" } else { "s" },
-        counts.read - without,
+        read,
+        if read == 1 { "" } else { "s" },
+        read - without,
     );
     Ok(())
-}
-
-/// How `score_into` renders sentences and article tallies into a chunk's output.
-struct Renderer<'a> {
-    format: Format,
-    labels: &'a [String],
-    model: &'a str,
-}
-
-impl stance::score::Render for Renderer<'_> {
-    fn quote(&self, q: &ScoredQuote, out: &mut Vec<u8>) {
-        // Writing into memory cannot fail; an error here would be a serializer bug.
-        let _ = match self.format {
-            Format::Jsonl => jsonl::write_quote(out, q, self.model),
-            Format::Csv => csv::write_quote(out, q, self.labels),
-            Format::Table => Ok(()),
-        };
-    }
-
-    fn article(&self, tally: &ArticleTally, out: &mut Vec<u8>) {
-        if let Format::Jsonl = self.format {
-            let _ = jsonl::write_article(out, tally);
-        }
-    }
 }
 
 /// Reads, scores and writes batch after batch; returns the aggregates once the input ends.
@@ -328,15 +377,20 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         skip_invalid: config.skip_invalid,
     };
     let format = config.format;
+    let threads = pool.current_num_threads();
+    // The first batch is read here: a CSV file's columns come from its first record.
+    let first = batches.next_batch(config.batch, threads);
     let render = Renderer {
         format,
-        labels,
+        emit: config.emit,
         model: config.model.name(),
+        csv: quote_columns(config, &scorer, &first),
+        dropped: Mutex::default(),
     };
     let keep_quotes = matches!(sink, Sink::Table(_));
-    if let (Format::Csv, Sink::Stream(out)) = (format, &mut *sink) {
+    if let (Some(columns), Sink::Stream(out)) = (&render.csv, &mut *sink) {
         let mut header = Vec::new();
-        csv::write_header(&mut header, labels)?;
+        columns.write_header(&mut header)?;
         out.write_all(&header)?;
     }
     let progress = Progress::new(match &config.inputs {
@@ -347,15 +401,17 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
     let mut sentences = 0;
     let mut skipped = 0;
     let mut articles = ArticleCounts::default();
-    let threads = pool.current_num_threads();
     // Three stages overlap: a thread reads batch n+2, the pool scores and renders batch n+1,
     // and this thread aggregates and writes batch n. The channels hold two batches each, so
     // memory stays bounded; results arrive in input order.
-    std::thread::scope(|scope| -> Result<()> {
+    let piped = std::thread::scope(|scope| -> Result<()> {
         let (work_tx, work_rx) = mpsc::sync_channel::<Result<Vec<Work>>>(2);
         let (done_tx, done_rx) = mpsc::sync_channel(2);
+        let mut first = Some(first);
         scope.spawn(move || loop {
-            let batch = batches.next_batch(config.batch, threads);
+            let batch = first
+                .take()
+                .unwrap_or_else(|| batches.next_batch(config.batch, threads));
             let last = !matches!(&batch, Ok(b) if !b.is_empty());
             if work_tx.send(batch).is_err() || last {
                 break;
@@ -389,14 +445,12 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
                     eprintln!("stance: skipped {e}");
                 }
                 skipped += chunk.skipped.len();
-                articles.read += chunk.articles.len();
-                articles.empty.extend(
-                    chunk
-                        .articles
-                        .drain(..)
-                        .filter(|a| a.sentences == 0)
-                        .map(|a| a.article),
-                );
+                for a in chunk.articles.drain(..) {
+                    if a.sentences == 0 {
+                        articles.empty.push(a.article.clone());
+                    }
+                    articles.names.push(a.article);
+                }
                 if let Some(e) = chunk.error {
                     return Err(e.into());
                 }
@@ -404,13 +458,18 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
             progress.advance(units, sentences);
         }
         Ok(())
-    })?;
+    });
+    render.warn_dropped();
+    piped?;
     progress.finish();
     let (rows, _) = aggregator.finish(&config.aliases);
-    if let Sink::Stream(out) = sink {
+    if let (Sink::Stream(out), true) = (sink, config.emit.experts) {
         let mut tail = Vec::new();
         match format {
-            Format::Csv => csv::write_experts(&mut tail, &rows, labels)?,
+            Format::Csv => {
+                csv::write_expert_header(&mut tail, labels)?;
+                csv::write_experts(&mut tail, &rows, labels)?;
+            }
             _ => jsonl::write_experts(&mut tail, &rows)?,
         }
         out.write_all(&tail)?;

@@ -1,7 +1,8 @@
 //! JSON Lines: one object a line, each with a `"type"`: `"sentence"` lines from `extract`,
 //! `"quote"` lines (in input order, keeping the input's id and extra fields), an `"article"`
 //! line after each article's quotes (its tally, also for articles with none), then `"expert"`
-//! lines from `score`. Quote lines are written as sentences are scored, so they carry the
+//! lines from `score` (`--emit` keeps only the quote and article lines, or only the expert
+//! lines). Quote lines are written as sentences are scored, so they carry the
 //! speaker as written; the expert lines name each expert and the spellings merged into them
 //! (`variants`).
 
@@ -31,14 +32,20 @@ pub(super) fn write_extracted(w: &mut dyn Write, articles: &[ArticleQuotes]) -> 
     Ok(())
 }
 
+/// Writes the quote lines, then the expert lines, as far as `report.emit` asks for them.
 pub(super) fn write_scores(w: &mut dyn Write, report: &ScoreReport) -> io::Result<()> {
     let mut line = Vec::new();
-    for q in report.quotes {
-        line.clear();
-        write_quote(&mut line, q, report.model)?;
-        w.write_all(&line)?;
+    if report.emit.quotes {
+        for q in report.quotes {
+            line.clear();
+            write_quote(&mut line, q, report.model)?;
+            w.write_all(&line)?;
+        }
     }
-    write_experts(w, report.experts)
+    if report.emit.experts {
+        write_experts(w, report.experts)?;
+    }
+    Ok(())
 }
 
 /// Writes the `"expert"` lines.

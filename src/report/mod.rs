@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod jsonl;
+mod layout;
 pub mod table;
 
 use crate::extract::Extracted;
@@ -47,8 +48,28 @@ pub struct ScoreReport<'a> {
     pub model: &'a str,
     pub quotes: &'a [ScoredQuote],
     pub experts: &'a [ExpertTopic],
-    /// Show the per-sentence table too (the table always shows it when there is no expert).
-    pub sentences: bool,
+    /// Which kinds of rows to write.
+    pub emit: Emit,
+    /// Table: the width to fit, in characters; `None` shows every text in full.
+    pub width: Option<usize>,
+    /// Table: instead of `experts`, the experts of each article on its own.
+    pub by_article: Option<&'a [ArticleExperts]>,
+}
+
+/// Which kinds of rows `score` writes: scored sentences (with JSON Lines, each article's tally
+/// too) and (expert, topic) aggregates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Emit {
+    pub quotes: bool,
+    pub experts: bool,
+}
+
+/// The (expert, topic) rows of one article, aggregated from its own sentences.
+pub struct ArticleExperts {
+    pub article: String,
+    /// Its attributed sentences.
+    pub sentences: usize,
+    pub experts: Vec<ExpertTopic>,
 }
 
 /// Writes the result of `score`.

@@ -269,7 +269,11 @@ impl Scorer<'_> {
             }
             Work::Unreadable(e) => return Err(e),
             Work::Record(raw) => match raw.parse(self.path, self.read)? {
-                Some(record) => vec![QuoteInput::from_record(record, &self.read.text_field)],
+                Some(record) => vec![QuoteInput::from_record(
+                    record,
+                    &self.read.text_field,
+                    self.path,
+                )],
                 None => Vec::new(),
             },
         })

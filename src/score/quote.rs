@@ -7,6 +7,7 @@ use crate::model::explain::Explanation;
 use crate::model::topics::TopicHit;
 use serde_json::{Map, Value};
 use std::ops::Range;
+use std::path::Path;
 
 /// One sentence to score.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,15 +67,22 @@ impl QuoteInput {
             .collect()
     }
 
-    /// A sentence from a quote record (`text`, optional `speaker` and `id`, other fields kept).
-    pub fn from_record(record: Record, text_field: &str) -> QuoteInput {
+    /// A sentence from a quote record of the file `source` (`text`, optional `speaker` and `id`,
+    /// other fields kept). A record without an id (or with an empty one) gets `<source>:<line>`, the place error
+    /// messages name, so that every output row has one.
+    pub fn from_record(record: Record, text_field: &str, source: &Path) -> QuoteInput {
         let extra = record
             .fields
             .into_iter()
             .filter(|(k, _)| !OWN_FIELDS.contains(&k.as_str()) && k != text_field)
             .collect();
         QuoteInput {
-            id: record.id,
+            id: Some(
+                record
+                    .id
+                    .filter(|id| !id.trim().is_empty())
+                    .unwrap_or_else(|| format!("{}:{}", source.display(), record.line)),
+            ),
             article: None,
             speaker: record.speaker,
             text: record.text,

@@ -1,11 +1,13 @@
 //! Command-line tests: every command run as a user would, on real files in temporary folders.
 
 mod data;
+mod emit;
 mod encoder;
 mod eval;
 mod explain;
 mod extract;
 mod input;
+mod output;
 mod regression;
 mod reliability;
 mod score;

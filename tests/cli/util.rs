@@ -4,10 +4,11 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The `stance` binary, with no `STANCE_MODEL` from the environment.
+/// The `stance` binary, with no `STANCE_MODEL` from the environment and no `COLUMNS` (so that
+/// tables are 100 characters wide unless a test says otherwise).
 pub fn stance() -> Command {
     let mut cmd = Command::cargo_bin("stance").expect("binary builds");
-    cmd.env_remove("STANCE_MODEL");
+    cmd.env_remove("STANCE_MODEL").env_remove("COLUMNS");
     cmd
 }
 
@@ -47,6 +48,16 @@ pub fn small_model() -> &'static Path {
         (dir, model)
     });
     path
+}
+
+/// `stance score` with the small model and `args`.
+pub fn score(args: &[&str]) -> Command {
+    let mut cmd = stance();
+    cmd.arg("score")
+        .arg("--model")
+        .arg(small_model())
+        .args(args);
+    cmd
 }
 
 /// Standard output of a successful run, as text.
