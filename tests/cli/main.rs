@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod extract;
 mod input;
+mod labels;
 mod regression;
 mod reliability;
 mod score;
