@@ -9,7 +9,7 @@ use serde_json::json;
 use stance::calibrate::{Calibration, Reliability};
 use stance::cv::cross_validate;
 use stance::metrics::{StanceReport, TopicReport};
-use stance::model::StanceModel;
+use stance::model::{InputFields, StanceModel};
 use std::path::PathBuf;
 
 /// Evaluate a model on labelled files, or cross-validate the training settings with --cv.
@@ -40,6 +40,12 @@ pub struct EvalArgs {
 enum EvalFormat {
     Text,
     Json,
+}
+
+/// What is evaluated: a model, or the training settings by K-fold cross-validation.
+enum Subject {
+    Model(Box<StanceModel>),
+    Folds(usize),
 }
 
 /// What an evaluation found.
@@ -91,13 +97,22 @@ impl Confident {
 
 pub fn run(args: EvalArgs) -> Result<Outcome> {
     args.settings.start_threads()?;
-    let read = read_examples(&args.data, &args.fields)?;
+    // A model is read first: its fields are the default ones.
+    let subject = match args.cv {
+        Some(k) => Subject::Folds(k),
+        None => Subject::Model(Box::new(load_model(args.model.as_deref())?)),
+    };
+    let defaults = match &subject {
+        Subject::Model(model) => model.fields().clone(),
+        Subject::Folds(_) => InputFields::default(),
+    };
+    let read = read_examples(&args.data, &args.fields, &defaults)?;
     let (examples, skipped) = (&read.examples, read.skipped);
     if examples.is_empty() {
         bail!("no labelled sentences in {}", display_paths(&args.data));
     }
-    let evaluation = match args.cv {
-        Some(k) => {
+    let evaluation = match subject {
+        Subject::Folds(k) => {
             let params = args.settings.params(0).validate()?;
             let encoded = args.settings.encode(examples, None)?;
             let lexicon = args.settings.lexicon()?;
@@ -111,7 +126,7 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
                 confident: None,
             }
         }
-        None => evaluate_model(&load_model(args.model.as_deref())?, &args, &read)?,
+        Subject::Model(model) => evaluate_model(&model, &args, &read)?,
     };
     let mut out = std::io::stdout().lock();
     match args.format {

@@ -11,7 +11,7 @@ mod train;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stance::data::ReadOptions;
-use stance::model::StanceModel;
+use stance::model::{InputFields, StanceModel};
 use stance::output::Format;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -57,10 +57,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 /// Which fields of a data file hold the text and the label.
 #[derive(Debug, Args)]
 struct FieldArgs {
-    /// Field (JSON Lines) or column (CSV, TSV) holding the sentence.
-    #[arg(long, default_value = "text")]
-    text_field: String,
-    /// Field or column holding the label [default: "stance", else "label"].
+    /// Field (JSON Lines) or column (CSV, TSV) holding the sentence [default: the one the
+    /// model was trained with, else "text"].
+    #[arg(long)]
+    text_field: Option<String>,
+    /// Field or column holding the label [default: the one the model was trained with, else
+    /// "stance", else "label"].
     #[arg(long)]
     label_field: Option<String>,
     /// Report a bad record on standard error and go on (exit 1 at the end), instead of stopping.
@@ -72,10 +74,19 @@ struct FieldArgs {
 }
 
 impl FieldArgs {
-    fn read_options(&self) -> ReadOptions {
+    /// The fields given, the rest taken from `defaults` (a model's, or the usual ones).
+    fn input_fields(&self, defaults: &InputFields) -> InputFields {
+        InputFields {
+            text: self.text_field.clone().unwrap_or(defaults.text.clone()),
+            label: self.label_field.clone().or(defaults.label.clone()),
+        }
+    }
+
+    fn read_options(&self, defaults: &InputFields) -> ReadOptions {
+        let fields = self.input_fields(defaults);
         ReadOptions {
-            text_field: self.text_field.clone(),
-            label_field: self.label_field.clone(),
+            text_field: fields.text,
+            label_field: fields.label,
             lossy: self.lossy,
         }
     }

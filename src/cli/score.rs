@@ -32,9 +32,10 @@ pub struct ScoreArgs {
     /// `speaker`, `id`, other fields carried through); - reads standard input.
     #[arg(long, value_name = "FILE")]
     quotes: Option<PathBuf>,
-    /// Field or column holding the sentence in --quotes records.
-    #[arg(long, default_value = "text")]
-    text_field: String,
+    /// Field or column holding the sentence in --quotes records [default: the one the model
+    /// was trained with, else "text"].
+    #[arg(long)]
+    text_field: Option<String>,
     /// Model file [default: $STANCE_MODEL, else the shipped models/default.json].
     #[arg(long)]
     model: Option<PathBuf>,
@@ -163,6 +164,7 @@ impl ScoreConfig {
             None => Inputs::Articles(article_paths(&args.inputs)?),
         };
         let model = load_model(args.model.as_deref())?;
+        let text_field = args.text_field.unwrap_or(model.fields().text.clone());
         Ok(ScoreConfig {
             model,
             inputs,
@@ -172,7 +174,6 @@ impl ScoreConfig {
             by_article,
             aggregate: AggregateParams {
                 evidence: args.evidence,
-                ..AggregateParams::default()
             },
             aliases: match &args.aliases {
                 Some(path) => Aliases::read(path)?,
@@ -184,7 +185,7 @@ impl ScoreConfig {
                 min_confidence: args.min_confidence,
             },
             read: ReadOptions {
-                text_field: args.text_field,
+                text_field,
                 label_field: None,
                 lossy: args.lossy,
             },

@@ -10,8 +10,9 @@ use stance::features::encoder::Encoder;
 use stance::features::Selection;
 use stance::lexicon::Lexicon;
 use stance::linear::Algo;
+use stance::model::polarity::Polarity;
 use stance::model::EncoderParams;
-use stance::model::StanceModel;
+use stance::model::{InputFields, StanceModel};
 use stance::train::{fit_held_out, Encoded, Example, TrainParams};
 use stance::tune::tune;
 use std::sync::Arc;
@@ -47,6 +48,12 @@ pub struct TrainArgs {
     /// Folds of the cross-validation stored in the model; 0 skips it.
     #[arg(long, default_value_t = 5)]
     cv: usize,
+    /// How the labels make the signed score of sentences and experts, as label=weight pairs
+    /// with weights in [-1, 1] (e.g. dovish=1,hawkish=-1), or none [default: optimistic=1,
+    /// cautionary=-1, or positive=1,negative=-1, when the labels include them; else none]. The
+    /// stance itself is always the most probable label.
+    #[arg(long, value_name = "LABEL=W,...|none")]
+    polarity: Option<String>,
     #[command(flatten)]
     fields: FieldArgs,
     #[command(flatten)]
@@ -233,8 +240,13 @@ pub struct Examples {
 
 /// Reads labelled examples from every file. A bad record stops the reading, or with
 /// `--skip-invalid` is reported on standard error and counted.
-pub fn read_examples(paths: &[PathBuf], fields: &FieldArgs) -> Result<Examples> {
-    let opts = fields.read_options();
+/// Fields not given in `fields` are `defaults`'.
+pub fn read_examples(
+    paths: &[PathBuf],
+    fields: &FieldArgs,
+    defaults: &InputFields,
+) -> Result<Examples> {
+    let opts = fields.read_options(defaults);
     let (mut examples, mut origins, mut skipped) = (Vec::new(), Vec::new(), 0);
     for (file, path) in paths.iter().enumerate() {
         let mut reader = RecordReader::open(path)?;
@@ -276,13 +288,15 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
     args.settings.start_threads()?;
     let params = args.settings.params(args.cv).validate()?;
     let lexicon = args.settings.lexicon()?;
+    let fields = args.fields.input_fields(&InputFields::default());
     let Examples {
         examples, skipped, ..
-    } = read_examples(&args.data, &args.fields)?;
+    } = read_examples(&args.data, &args.fields, &fields)?;
     let files = display_paths(&args.data);
     if examples.is_empty() {
         anyhow::bail!("{files}: no labelled sentences; each line needs a text and a label");
     }
+    let polarity = polarity_of(args.polarity.as_deref(), &examples)?;
     check_out_dir(&args.out)?;
     let encoded = args.settings.encode(&examples, Some(&args.out))?;
     let (params, grid) = if args.tune {
@@ -314,6 +328,8 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
     if let Some(grid) = grid {
         model.set_tuning(grid);
     }
+    model.set_polarity(polarity);
+    model.set_fields(fields);
     let mut skipped = skipped;
     if !args.dev.is_empty() {
         let dev = HeldOutFiles {
@@ -324,6 +340,7 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
         skipped += calibrate_on_dev(&mut model, dev, &examples)?;
     }
     model.save(&args.out)?;
+    eprintln!("signed score: {}", model.polarity().describe());
     let cv = model
         .cv()
         .map(|cv| format!(", {}-fold CV macro-F1 {:.3}", cv.folds, cv.stance.macro_f1))
@@ -339,6 +356,18 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
         eprintln!("stance: warning: {warning}");
     }
     Ok(after_skipping(skipped, Outcome::Done))
+}
+
+/// The polarity `--polarity` gives, checked against the training labels before training, or
+/// the default for those labels.
+fn polarity_of(spec: Option<&str>, examples: &[Example]) -> Result<Polarity> {
+    let mut labels: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
+    labels.sort();
+    labels.dedup();
+    Ok(match spec {
+        Some(spec) => Polarity::parse(spec, &labels)?,
+        None => Polarity::default_for(&labels),
+    })
 }
 
 /// The held-out files of `--dev` and what to fit on them.
@@ -359,7 +388,7 @@ fn calibrate_on_dev(
     trained_on: &[Example],
 ) -> Result<usize> {
     let paths = dev.paths;
-    let read = read_examples(paths, dev.fields)?;
+    let read = read_examples(paths, dev.fields, model.fields())?;
     let files = display_paths(paths);
     if read.examples.is_empty() {
         anyhow::bail!("{files}: no labelled sentences to calibrate on (--dev)");

@@ -23,6 +23,7 @@
 
 mod assemble;
 mod attribution;
+pub mod date;
 mod interview;
 mod layout;
 mod lexicon;

@@ -4,6 +4,7 @@
 //! it ("This is the view of Dr. Jane Roe, ..." / "The words were spoken at ... Their author,
 //! Jane Roe, ..."). Only a bounded prefix of a sentence is read.
 
+use super::date::month_number;
 use super::speakers::{classify, Mention};
 use super::words::floor_boundary;
 
@@ -191,36 +192,7 @@ fn site_name(s: &str) -> Option<usize> {
 
 /// True for an English month name or its abbreviation.
 pub fn is_month(word: &str) -> bool {
-    const MONTHS: &[&str] = &[
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "may",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let w = word
-        .trim_matches(|c: char| !c.is_alphabetic())
-        .to_lowercase();
-    MONTHS.contains(&w.as_str())
+    month_number(word.trim_matches(|c: char| !c.is_alphabetic())).is_some()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 pub mod calibrate;
 pub mod explain;
 pub mod linear;
+pub mod polarity;
 mod record;
 pub mod topics;
 
@@ -26,6 +27,7 @@ use crate::features::{FittedFeaturizer, SparseVec};
 use crate::model::calibrate::Calibration;
 use crate::model::explain::{Explanation, TermWeight};
 use crate::model::linear::LinearModel;
+use crate::model::polarity::Polarity;
 use crate::model::topics::{TopicHit, TopicTagger};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -47,6 +49,23 @@ pub struct DataSummary {
     pub topic_counts: BTreeMap<String, usize>,
 }
 
+/// Which fields of a record held the text and the label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputFields {
+    pub text: String,
+    /// `None`: `stance`, else `label`.
+    pub label: Option<String>,
+}
+
+impl Default for InputFields {
+    fn default() -> Self {
+        InputFields {
+            text: "text".into(),
+            label: None,
+        }
+    }
+}
+
 /// Held-out sentences as [`StanceModel::fit_held_out`] reads them, one entry per sentence.
 pub struct HeldOut<'a> {
     pub features: &'a [SparseVec],
@@ -63,8 +82,15 @@ pub struct StanceModel {
     format: String,
     version: u32,
     labels: Vec<String>,
+    /// How the labels make the signed score (missing in files written before it was recorded:
+    /// then the default for the labels).
+    #[serde(default)]
+    polarity: Option<Polarity>,
     settings: TrainParams,
     data: DataSummary,
+    /// The fields the training data were read from; `eval` and `score` read them by default.
+    #[serde(default)]
+    fields: InputFields,
     cv: Option<CvReport>,
     /// Temperature of the stance probabilities, fitted on the cross-validation folds or on
     /// held-out data (`train --dev`).
@@ -145,9 +171,11 @@ impl StanceModel {
         StanceModel {
             format: FORMAT.into(),
             version: VERSION,
+            polarity: Some(Polarity::default_for(&labels)),
             labels,
             settings,
             data,
+            fields: InputFields::default(),
             cv: None,
             calibration: None,
             tuning: None,
@@ -169,6 +197,26 @@ impl StanceModel {
     pub(crate) fn set_cv(&mut self, cv: Option<CvReport>) {
         self.calibration = cv.as_ref().and_then(|c| c.calibration.clone());
         self.cv = cv;
+    }
+
+    /// Sets how the labels make the signed score.
+    pub fn set_polarity(&mut self, polarity: Polarity) {
+        self.polarity = Some(polarity);
+    }
+
+    /// How the labels make the signed score.
+    pub fn polarity(&self) -> &Polarity {
+        self.polarity.as_ref().unwrap_or(&polarity::NO_POLARITY)
+    }
+
+    /// Records the fields the training data were read from.
+    pub fn set_fields(&mut self, fields: InputFields) {
+        self.fields = fields;
+    }
+
+    /// The fields the training data were read from.
+    pub fn fields(&self) -> &InputFields {
+        &self.fields
     }
 
     /// Records the grid that chose the settings.
@@ -401,12 +449,16 @@ impl StanceModel {
         }
     }
 
-    /// P(optimistic) - P(cautionary) (or positive / negative), when the model has such labels.
-    pub fn polarity(&self, probabilities: &[f64]) -> Option<f64> {
-        let find = |names: [&str; 2]| self.labels.iter().position(|l| names.contains(&l.as_str()));
-        let pos = find(["optimistic", "positive"])?;
-        let neg = find(["cautionary", "negative"])?;
-        Some(probabilities[pos] - probabilities[neg])
+    /// The signed score of label probabilities (see [`Polarity`]), `None` without polarity.
+    pub fn signed_score(&self, probabilities: &[f64]) -> Option<f64> {
+        let weights = self.polarity().weights();
+        (!weights.is_empty()).then(|| {
+            self.labels
+                .iter()
+                .zip(probabilities)
+                .map(|(l, p)| weights.get(l).map_or(0.0, |w| w * p))
+                .sum()
+        })
     }
 
     /// The model file's bytes: compact JSON and a final newline.
@@ -468,6 +520,12 @@ impl StanceModel {
             .build_index(&model.tokenizer)
             .map_err(|e| bad(e.to_string()))?;
         model.check_shapes().map_err(bad)?;
+        let labels = &model.labels;
+        model
+            .polarity
+            .get_or_insert_with(|| Polarity::default_for(labels))
+            .check(labels)
+            .map_err(bad)?;
         model.check_values(path)?;
         if let Some(block) = &mut model.encoder {
             let recorded = Path::new(&block.spec.path);
@@ -774,7 +832,7 @@ mod tests {
         let p = loaded.predict("serious risks and obstacles").unwrap();
         assert_eq!(loaded.label(p.label), "cautionary");
         assert!((p.probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-9);
-        let score = loaded.polarity(&p.probabilities).unwrap();
+        let score = loaded.signed_score(&p.probabilities).unwrap();
         assert!((score - (p.probabilities[0] - p.probabilities[1])).abs() < 1e-12);
     }
 

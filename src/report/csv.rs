@@ -244,10 +244,9 @@ pub fn write_experts(
 }
 
 /// The row's mean probability of `label`, for its `p_<label>` cell.
-///
-/// TODO(issue #16, mean probabilities): aggregation does not keep them yet; another change adds
-/// `ExpertTopic.probabilities: Vec<(String, f64)>`. Until then the cells are empty. Then:
-/// `e.probabilities.iter().find(|(l, _)| l == label).map(|(_, p)| *p)`.
-fn mean_probability(_e: &ExpertTopic, _label: &str) -> Option<f64> {
-    None
+fn mean_probability(e: &ExpertTopic, label: &str) -> Option<f64> {
+    e.probabilities
+        .iter()
+        .find(|(l, _)| l == label)
+        .map(|(_, p)| *p)
 }

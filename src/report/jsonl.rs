@@ -68,6 +68,7 @@ pub fn write_article(out: &mut Vec<u8>, tally: &ArticleTally) -> io::Result<()> 
     let line = json!({
         "type": "article",
         "article": tally.article,
+        "date": tally.date,
         "sentences": tally.sentences,
         "speakers": tally.speakers,
     });
@@ -170,6 +171,7 @@ pub fn expert_line(e: &ExpertTopic) -> Value {
         "topic": e.topic,
         "stance": e.stance,
         "score": e.score.map(round4),
+        "probabilities": Probabilities(&e.probabilities),
         "n": e.n,
         "evidence": evidence,
     })

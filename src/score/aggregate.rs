@@ -1,7 +1,12 @@
-//! Aggregation per (expert, topic): the mean polarity score of the expert's sentences on the
-//! topic, the stance it amounts to, the number of sentences, and the sentences that show it
-//! best. Every expert also gets an `all` row over all of their sentences, topic or not.
+//! Aggregation per (expert, topic): the mean probability of each of the model's labels over
+//! the expert's sentences on the topic, the label it amounts to, the mean signed score where the
+//! model has a polarity, the number of sentences, and the sentences that show the stance best.
+//! Every expert also gets an `all` row over all of their sentences, topic or not.
 //! Spelling variants of one expert's name are merged first ([`SpeakerIndex`]).
+//!
+//! One rule gives a sentence's stance and an aggregate's: the label of highest probability, of
+//! the sentence or the mean over the row's sentences. A row of one sentence has that sentence's
+//! stance, and a model with labels of its own aggregates in them.
 
 use crate::score::aliases::{Aliases, SpeakerIndex};
 use crate::score::quote::{ScoredQuote, UNCERTAIN};
@@ -16,16 +21,11 @@ pub const ALL_TOPICS: &str = "all";
 pub struct AggregateParams {
     /// Evidence quotes kept per row; default 2.
     pub evidence: usize,
-    /// Scores within `(-band, band)` are neutral; default 0.15.
-    pub neutral_band: f64,
 }
 
 impl Default for AggregateParams {
     fn default() -> Self {
-        AggregateParams {
-            evidence: 2,
-            neutral_band: 0.15,
-        }
+        AggregateParams { evidence: 2 }
     }
 }
 
@@ -49,9 +49,12 @@ pub struct ExpertTopic {
     /// Other spellings of the name merged into this expert.
     pub variants: Vec<String>,
     pub topic: String,
-    /// Mean of P(optimistic) - P(cautionary), in [-1, 1]; `None` for models without those labels.
+    /// Mean signed score of the sentences, in [-1, 1]; `None` for models without polarity.
     pub score: Option<f64>,
+    /// The label of highest mean probability.
     pub stance: String,
+    /// `(label, mean probability over the sentences)`, in model order.
+    pub probabilities: Vec<(String, f64)>,
     pub n: usize,
     pub evidence: Vec<Evidence>,
 }
@@ -85,9 +88,6 @@ pub struct Sentence<'a> {
     /// Positions of the sentence's topics in the aggregator's topic list.
     pub topics: &'a [usize],
 }
-
-/// Stances a row can take besides the model's labels (from the mean score).
-const SCORE_STANCES: [&str; 3] = ["optimistic", "cautionary", "neutral"];
 
 /// Aggregation as sentences arrive, in memory that grows with the number of speakers and
 /// topics, not of sentences: per spelling of a name and per topic it keeps the count, the sums
@@ -124,8 +124,8 @@ struct Group {
     score_sum: Option<f64>,
     /// `(label, sum of probabilities)` in model order.
     probability_sums: Vec<(String, f64)>,
-    /// For each stance the row could take, the strongest sentences for it.
-    evidence: Vec<(String, Vec<Evidence>)>,
+    /// For each label (the stance the row could take), the strongest sentences for it.
+    evidence: Vec<Vec<Evidence>>,
 }
 
 impl Aggregator {
@@ -247,23 +247,16 @@ impl Group {
         if self.n == 0 {
             self.score_sum = Some(0.0);
             self.probability_sums = q.labels.iter().map(|l| (l.clone(), 0.0)).collect();
-            let mut stances: Vec<String> = q.labels.to_vec();
-            for s in SCORE_STANCES {
-                if !stances.iter().any(|l| l == s) {
-                    stances.push(s.to_string());
-                }
-            }
-            self.evidence = stances.into_iter().map(|s| (s, Vec::new())).collect();
+            self.evidence = vec![Vec::new(); q.labels.len()];
         }
         self.n += 1;
         self.score_sum = self.score_sum.zip(q.score).map(|(a, b)| a + b);
         // A group's labels are its first sentence's, the model's, in the same order: the
-        // probabilities line up by position. The stances after the labels have probability 0.
+        // probabilities line up by position.
         for ((_, sum), p) in self.probability_sums.iter_mut().zip(q.probabilities) {
             *sum += p;
         }
-        for (k, (_, list)) in self.evidence.iter_mut().enumerate() {
-            let probability = q.probabilities.get(k).copied().unwrap_or(0.0);
+        for (list, &probability) in self.evidence.iter_mut().zip(q.probabilities) {
             let rank = list.partition_point(|e| stronger(e, probability, index));
             if rank < keep {
                 list.insert(
@@ -297,7 +290,7 @@ impl Group {
         {
             *a += b;
         }
-        for ((_, mine), (_, theirs)) in self.evidence.iter_mut().zip(&other.evidence) {
+        for (mine, theirs) in self.evidence.iter_mut().zip(&other.evidence) {
             mine.extend(theirs.iter().cloned());
             mine.sort_by(|a, b| {
                 b.probability
@@ -314,31 +307,26 @@ impl Group {
         topic: &str,
         params: &AggregateParams,
     ) -> ExpertTopic {
-        let score = self.score_sum.map(|s| s / self.n as f64);
-        let stance = match score {
-            Some(s) if s >= params.neutral_band => "optimistic".to_string(),
-            Some(s) if s <= -params.neutral_band => "cautionary".to_string(),
-            Some(_) => "neutral".to_string(),
-            None => {
-                let sums: Vec<f64> = self.probability_sums.iter().map(|(_, p)| *p).collect();
-                self.probability_sums[crate::metrics::argmax(&sums)]
-                    .0
-                    .clone()
-            }
-        };
-        let mut evidence = self
-            .evidence
+        let n = self.n as f64;
+        let probabilities: Vec<(String, f64)> = self
+            .probability_sums
             .iter()
-            .find(|(s, _)| *s == stance)
-            .map(|(_, list)| list.clone())
-            .unwrap_or_default();
+            .map(|(l, sum)| (l.clone(), sum / n))
+            .collect();
+        let means: Vec<f64> = probabilities.iter().map(|(_, p)| *p).collect();
+        let best = crate::metrics::argmax(&means);
+        let mut evidence = self.evidence.get(best).cloned().unwrap_or_default();
         evidence.truncate(params.evidence);
         ExpertTopic {
             speaker: speaker.to_string(),
             variants: variants.to_vec(),
             topic: topic.to_string(),
-            score,
-            stance,
+            score: self.score_sum.map(|s| s / n),
+            stance: probabilities
+                .get(best)
+                .map(|(l, _)| l.clone())
+                .unwrap_or_default(),
+            probabilities,
             n: self.n,
             evidence,
         }
@@ -422,6 +410,49 @@ mod tests {
         );
         assert!((rows[2].score.unwrap() - 0.55).abs() < 1e-12);
         assert_eq!(rows[4].stance, "cautionary");
+    }
+
+    #[test]
+    fn a_row_of_one_sentence_has_that_sentences_stance() {
+        // Neutral by a little, with a score of -0.27: the score never overrides the stance.
+        let q = quote("A", [0.1, 0.37, 0.53], &[]);
+        assert_eq!(q.stance, "neutral");
+        let (rows, _) = aggregate(&[q], &[], &AggregateParams::default(), &Aliases::default());
+        assert_eq!(rows[0].stance, "neutral");
+        assert!((rows[0].score.unwrap() + 0.27).abs() < 1e-12);
+        assert_eq!(rows[0].evidence[0].probability, 0.53);
+    }
+
+    #[test]
+    fn a_model_with_labels_of_its_own_aggregates_in_them() {
+        let labels = ["dovish", "hawkish"];
+        let sentence = |p: [f64; 2]| {
+            let mut q = quote("A", [0.0; 3], &[]);
+            q.probabilities = labels.iter().map(|l| l.to_string()).zip(p).collect();
+            q.stance = labels[crate::metrics::argmax(&p)].into();
+            q.score = None;
+            q
+        };
+        let quotes = [
+            sentence([0.9, 0.1]),
+            sentence([0.3, 0.7]),
+            sentence([0.2, 0.8]),
+        ];
+        let (rows, _) = aggregate(
+            &quotes,
+            &[],
+            &AggregateParams::default(),
+            &Aliases::default(),
+        );
+        let row = &rows[0];
+        assert_eq!(
+            (row.stance.as_str(), row.score, row.n),
+            ("hawkish", None, 3)
+        );
+        assert_eq!(row.probabilities[0].0, "dovish");
+        assert!((row.probabilities[1].1 - 1.6 / 3.0).abs() < 1e-12);
+        let strongest: Vec<f64> = row.evidence.iter().map(|e| e.probability).collect();
+        assert_eq!(strongest, [0.8, 0.7]);
     }
 
     #[test]
@@ -527,12 +558,7 @@ mod tests {
         let n = members.len();
         let scores: Option<Vec<f64>> = members.iter().map(|&i| quotes[i].score).collect();
         let score = scores.map(|s| s.iter().sum::<f64>() / n as f64);
-        let stance = match score {
-            Some(s) if s >= params.neutral_band => "optimistic".to_string(),
-            Some(s) if s <= -params.neutral_band => "cautionary".to_string(),
-            Some(_) => "neutral".to_string(),
-            None => reference_most_probable(quotes, members),
-        };
+        let stance = reference_most_probable(quotes, members);
         let mut evidence: Vec<Evidence> = members
             .iter()
             .map(|&i| Evidence {
@@ -549,12 +575,21 @@ mod tests {
                 .then(a.index.cmp(&b.index))
         });
         evidence.truncate(params.evidence);
+        let probabilities = quotes[members[0]]
+            .probabilities
+            .iter()
+            .map(|(l, _)| {
+                let sum: f64 = members.iter().map(|&i| quotes[i].probability(l)).sum();
+                (l.clone(), sum / n as f64)
+            })
+            .collect();
         ExpertTopic {
             speaker: expert.name.to_string(),
             variants: expert.variants.clone(),
             topic: topic.to_string(),
             score,
             stance,
+            probabilities,
             n,
             evidence,
         }
@@ -603,7 +638,7 @@ mod tests {
                     q
                 })
                 .collect();
-            let params = AggregateParams { evidence, ..AggregateParams::default() };
+            let params = AggregateParams { evidence };
             let (streamed, index) = aggregate(&quotes, &topics, &params, &Aliases::default());
             let names = quotes.iter().filter_map(|q| q.input.speaker.as_deref());
             let reference_index = SpeakerIndex::build(names, &Aliases::default());
@@ -616,6 +651,9 @@ mod tests {
                 );
                 let close = (s.score.unwrap() - r.score.unwrap()).abs() < 1e-9;
                 proptest::prop_assert!(close);
+                for ((sl, sp), (rl, rp)) in s.probabilities.iter().zip(&r.probabilities) {
+                    proptest::prop_assert!(sl == rl && (sp - rp).abs() < 1e-9);
+                }
                 let ids = |e: &[Evidence]| e.iter().map(|e| e.index).collect::<Vec<_>>();
                 proptest::prop_assert_eq!(ids(&s.evidence), ids(&r.evidence));
             }

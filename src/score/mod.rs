@@ -14,6 +14,7 @@ pub use quote::{QuoteInput, ScoredQuote, UNCERTAIN};
 
 use crate::corpus::data::{RawRecord, ReadOptions};
 use crate::error::{Error, Result};
+use crate::extract::date::article_date;
 use crate::model::StanceModel;
 use aggregate::Sentence;
 use rayon::prelude::*;
@@ -68,7 +69,7 @@ fn scored(
         } else {
             model.label(p.label).to_string()
         },
-        score: model.polarity(&p.probabilities),
+        score: model.signed_score(&p.probabilities),
         probabilities: model
             .labels()
             .iter()
@@ -188,18 +189,21 @@ impl Chunk {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ArticleTally {
     pub article: String,
+    /// The date the article's first lines give (`YYYY-MM-DD`), when they give one in full.
+    pub date: Option<String>,
     pub sentences: usize,
     pub speakers: usize,
 }
 
 impl ArticleTally {
-    fn new(article: String, scored: &[ScoredQuote]) -> ArticleTally {
+    fn new(article: String, date: Option<String>, scored: &[ScoredQuote]) -> ArticleTally {
         let speakers: std::collections::HashSet<&str> = scored
             .iter()
             .filter_map(|q| q.input.speaker.as_deref())
             .collect();
         ArticleTally {
             article,
+            date,
             sentences: scored.len(),
             speakers: speakers.len(),
         }
@@ -261,20 +265,32 @@ pub struct Scorer<'a> {
 }
 
 impl Scorer<'_> {
-    /// The sentences of one unit of work.
-    pub fn inputs(&self, work: Work) -> Result<Vec<QuoteInput>> {
+    /// The sentences of one unit of work, and for an article, the date its first lines give
+    /// (also set as each sentence's `date` field).
+    pub fn inputs(&self, work: Work) -> Result<(Vec<QuoteInput>, Option<String>)> {
         Ok(match work {
             Work::Article { name, bytes } => {
-                QuoteInput::from_article(&name, &decode_article(&name, bytes, self.read.lossy)?)
+                let text = decode_article(&name, bytes, self.read.lossy)?;
+                let date = article_date(&text);
+                let mut inputs = QuoteInput::from_article(&name, &text);
+                if let Some(date) = &date {
+                    for input in &mut inputs {
+                        input.extra.insert("date".into(), date.clone().into());
+                    }
+                }
+                (inputs, date)
             }
             Work::Unreadable(e) => return Err(e),
             Work::Record(raw) => match raw.parse(self.path, self.read)? {
-                Some(record) => vec![QuoteInput::from_record(
-                    record,
-                    &self.read.text_field,
-                    self.path,
-                )],
-                None => Vec::new(),
+                Some(record) => (
+                    vec![QuoteInput::from_record(
+                        record,
+                        &self.read.text_field,
+                        self.path,
+                    )],
+                    None,
+                ),
+                None => (Vec::new(), None),
             },
         })
     }
@@ -303,7 +319,9 @@ impl Scorer<'_> {
                         _ => None,
                     };
                     match self.inputs(work) {
-                        Ok(inputs) => sentences.push((article, inputs)),
+                        Ok((inputs, date)) => {
+                            sentences.push((article.map(|name| (name, date)), inputs))
+                        }
                         Err(e) if self.skip_invalid => chunk.skipped.push(e),
                         Err(e) => {
                             chunk.error = Some(e);
@@ -355,13 +373,13 @@ impl Scorer<'_> {
     /// its tally.
     fn record(
         &self,
-        article: Option<String>,
+        article: Option<(String, Option<String>)>,
         scored: Vec<ScoredQuote>,
         chunk: &mut Chunk,
         keep_quotes: bool,
         render: &impl Render,
     ) {
-        let tally = article.map(|name| ArticleTally::new(name, &scored));
+        let tally = article.map(|(name, date)| ArticleTally::new(name, date, &scored));
         for q in scored {
             render.quote(&q, &mut chunk.output);
             chunk.record(&q, self.model.topics());

@@ -116,6 +116,10 @@ fn csv_experts_are_a_frame_of_their_own() {
         assert_eq!(&row[topic], e["topic"].as_str().unwrap());
         assert_eq!(row[n].parse::<u64>().unwrap(), e["n"].as_u64().unwrap());
         assert!(row[ids].contains('#'), "{row:?}");
+        for label in ["optimistic", "cautionary", "neutral"] {
+            let cell: f64 = row[column(&header, &format!("p_{label}"))].parse().unwrap();
+            assert_eq!(cell, e["probabilities"][label].as_f64().unwrap(), "{row:?}");
+        }
     }
     let err = stderr_of(
         score(&["--format", "csv", "--emit", "quotes,experts"]).arg(seed()),

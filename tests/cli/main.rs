@@ -7,6 +7,7 @@ mod eval;
 mod explain;
 mod extract;
 mod input;
+mod labels;
 mod output;
 mod regression;
 mod reliability;

@@ -73,7 +73,8 @@ impl Renderer<'_> {
 }
 
 /// The columns of a CSV file of quotes: for the first record's fields when the input is quote
-/// records (read from `first`, the first batch).
+/// records (read from `first`, the first batch); for articles, their `date` (empty when the
+/// article's first lines give none).
 pub fn quote_columns(
     config: &ScoreConfig,
     scorer: &Scorer,
@@ -84,13 +85,20 @@ pub fn quote_columns(
     }
     let articles = matches!(config.inputs, Inputs::Articles(_));
     let records = first.as_ref().map_or(&[][..], Vec::as_slice);
-    let extra = records.iter().find_map(|work| match work {
-        Work::Record(raw) => {
-            let inputs = scorer.inputs(Work::Record(raw.clone())).ok()?;
-            inputs.into_iter().next().map(|q| q.extra)
-        }
-        _ => None,
-    });
+    let extra = match articles {
+        true => Some(
+            [("date".to_string(), serde_json::Value::Null)]
+                .into_iter()
+                .collect(),
+        ),
+        false => records.iter().find_map(|work| match work {
+            Work::Record(raw) => {
+                let (inputs, _) = scorer.inputs(Work::Record(raw.clone())).ok()?;
+                inputs.into_iter().next().map(|q| q.extra)
+            }
+            _ => None,
+        }),
+    };
     Some(QuoteColumns::new(
         config.model.labels(),
         articles,
