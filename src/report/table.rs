@@ -1,7 +1,7 @@
 //! Aligned plain-text tables for a terminal, fitted into its width ([`layout`]): experts by
-//! topic with stance, score, sentence count and the strongest evidence quotes (one a line, as
-//! many as the aggregates kept), over all articles or article by article; sentences with their
-//! stance and topics when asked for.
+//! topic with stance, its mean probability, score, sentence count and the strongest evidence
+//! quotes (one a line, as many as the aggregates kept), over all articles or article by
+//! article; sentences with their stance and topics when asked for.
 
 use super::layout::{self, clip, one_line, Column, Fit, Row};
 use super::{round4, topic_names, ArticleExperts, ArticleQuotes, ScoreReport};
@@ -126,6 +126,7 @@ fn write_experts(
         Column::new("EXPERT", Fit::End),
         Column::new("TOPIC", Fit::End),
         Column::new("STANCE", Fit::Keep),
+        Column::new("P", Fit::Keep),
         Column::new("SCORE", Fit::Keep),
         Column::new("N", Fit::Keep),
     ];
@@ -147,6 +148,7 @@ fn write_experts(
             name,
             vec![e.topic.clone()],
             vec![e.stance.clone()],
+            vec![stance_probability(e)],
             vec![signed(e.score)],
             vec![e.n.to_string()],
         ];
@@ -160,6 +162,12 @@ fn write_experts(
         rows.push(row);
     }
     layout::print(w, &columns, &rows, width)
+}
+
+/// The row's mean probability of its stance.
+fn stance_probability(e: &ExpertTopic) -> String {
+    let p = e.probabilities.iter().find(|(l, _)| *l == e.stance);
+    p.map_or_else(|| "-".into(), |(_, p)| format!("{:.2}", round4(*p)))
 }
 
 /// A row of one-line cells.

@@ -33,7 +33,7 @@ fn inan_evidence(lines: &[serde_json::Value]) -> Vec<String> {
 fn the_table_fits_the_width_and_wide_shows_full_text() {
     let runs = [
         (Some("80"), 80, "--sentences"),
-        (Some("60"), 60, "--evidence=3"),
+        (Some("66"), 66, "--evidence=3"),
         (None, 100, "--sentences"),
     ];
     for (columns, width, flag) in runs {

@@ -12,6 +12,7 @@ fn default_model_scores_the_seed_article_by_expert_and_topic() {
             "EXPERT",
             "TOPIC",
             "STANCE",
+            "P",
             "SCORE",
             "N",
             "STRONGEST",
@@ -30,7 +31,7 @@ fn default_model_scores_the_seed_article_by_expert_and_topic() {
     );
     // Every row recomputed by hand from the quote lines of the same run: the mean of the quotes'
     // P(optimistic) - P(cautionary), the label of highest mean probability (the rule that gives
-    // a sentence its stance), the count.
+    // a sentence its stance) and that mean, the count.
     let quotes: Vec<serde_json::Value> = json_lines(&stdout_of(
         stance().args(["score", "--format", "jsonl"]).arg(seed()),
     ))
@@ -62,14 +63,16 @@ fn default_model_scores_the_seed_article_by_expert_and_topic() {
         let mean = |label: &str| {
             mine.iter().map(|p| p[label].as_f64().unwrap()).sum::<f64>() / mine.len() as f64
         };
-        let score: f64 = cells[stance_at + 1].parse().unwrap();
+        let p: f64 = cells[stance_at + 1].parse().unwrap();
+        assert!((p - mean(cells[stance_at])).abs() < 0.0052, "{line}");
+        let score: f64 = cells[stance_at + 2].parse().unwrap();
         let by_hand = mean("optimistic") - mean("cautionary");
         // The table rounds to 2 decimals, the quote lines' probabilities to 4.
         assert!(
             (score - by_hand).abs() < 0.0052,
             "{line}: by hand {by_hand}"
         );
-        assert_eq!(cells[stance_at + 2], mine.len().to_string(), "{line}");
+        assert_eq!(cells[stance_at + 3], mine.len().to_string(), "{line}");
         let mut means: Vec<(f64, &str)> = labels.iter().map(|l| (mean(l), *l)).collect();
         means.sort_by(|a, b| b.0.total_cmp(&a.0));
         if means[0].0 - means[1].0 > 1e-3 {
