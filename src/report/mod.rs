@@ -5,6 +5,7 @@
 //! and scored sentences with their per-expert aggregates (`score`).
 
 pub mod csv;
+pub mod html;
 pub mod jsonl;
 mod layout;
 pub mod table;
