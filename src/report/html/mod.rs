@@ -6,6 +6,8 @@
 
 use std::io::{self, Write};
 
+pub mod eval;
+
 /// Stance colours, a colour-blind-safe diverging scale (ColorBrewer PuOr): cautionary orange,
 /// neutral light grey, optimistic purple; the page's CSS variables.
 pub const STANCE_CSS: &str = ":root{--cautionary:#b35806;--cautionary-soft:#fdb863;\
