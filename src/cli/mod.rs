@@ -1,6 +1,7 @@
 //! Flags (clap structs that mirror the command line, nothing more) and dispatch to one file per
 //! subcommand. Each subcommand resolves its flags into a checked configuration before it works.
 
+mod aggregate;
 mod data;
 mod eval;
 mod explain;
@@ -30,6 +31,7 @@ enum Command {
     Train(train::TrainArgs),
     Eval(eval::EvalArgs),
     Score(score::ScoreArgs),
+    Aggregate(aggregate::AggregateArgs),
     Explain(explain::ExplainArgs),
     Data(data::DataArgs),
 }
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Score(args) => score::run(args),
+        Command::Aggregate(args) => aggregate::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Data(args) => data::run(args),
     }

@@ -26,12 +26,19 @@ use std::time::{Duration, Instant};
 pub struct ScoreArgs {
     /// Article files, folders (every .txt file under them, subfolders too), or - for standard
     /// input.
-    #[arg(required_unless_present = "quotes", conflicts_with = "quotes")]
+    #[arg(required_unless_present_any = ["quotes", "articles"], conflicts_with_all = ["quotes", "articles"])]
     inputs: Vec<PathBuf>,
     /// Score quote records instead (JSON Lines, or CSV or TSV by extension: `text`, optional
     /// `speaker`, `id`, other fields carried through); - reads standard input.
     #[arg(long, value_name = "FILE")]
     quotes: Option<PathBuf>,
+    /// Score article records instead (JSON Lines, or CSV or TSV by extension: `id`, `text`,
+    /// optional `position`, `date`, other fields carried onto each sentence); - reads standard
+    /// input. Sentence ids are `<id>#<n>`. A record's `position` (a non-negative integer) is its
+    /// place in the whole archive, else its ordinal in the file: keep it when a run is split
+    /// (see `stance aggregate`).
+    #[arg(long, value_name = "FILE", conflicts_with = "quotes")]
+    articles: Option<PathBuf>,
     /// Field or column holding the sentence in --quotes records [default: the one the model
     /// was trained with, else "text"].
     #[arg(long)]
@@ -48,7 +55,8 @@ pub struct ScoreArgs {
     evidence: usize,
     /// Which rows to write, comma-separated: quotes (scored sentences; in JSON Lines with a line
     /// per article) and experts (per expert and topic) [default: JSON Lines both; CSV quotes, as
-    /// a CSV file holds one kind of row; the table experts].
+    /// a CSV file holds one kind of row; the table experts]; partial (JSON Lines only: the
+    /// aggregate's state, for `stance aggregate` to merge with other parts of a split run).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND")]
     emit: Vec<EmitArg>,
     /// Table: experts over all articles, or article by article, each from its own sentences.
@@ -98,6 +106,7 @@ pub struct ScoreArgs {
 enum EmitArg {
     Quotes,
     Experts,
+    Partial,
 }
 
 /// How the table groups its expert rows.
@@ -113,6 +122,8 @@ struct ScoreConfig {
     inputs: Inputs,
     format: Format,
     emit: Emit,
+    /// Write the aggregate's partial state (`--emit partial`).
+    partial: bool,
     /// The table's width; `None` with `--wide`.
     width: Option<usize>,
     /// The table shows each article's experts on their own.
@@ -131,6 +142,7 @@ struct ScoreConfig {
 enum Inputs {
     Quotes(PathBuf),
     Articles(Vec<PathBuf>),
+    ArticleRecords(PathBuf),
 }
 
 impl ScoreConfig {
@@ -159,9 +171,14 @@ impl ScoreConfig {
             bail!("--by article needs articles; quote records (--quotes) have none");
         }
         let emit = resolve_emit(format, &args.emit, args.sentences)?;
-        let inputs = match args.quotes {
-            Some(path) => Inputs::Quotes(path),
-            None => Inputs::Articles(article_paths(&args.inputs)?),
+        let partial = args.emit.contains(&EmitArg::Partial);
+        if partial && format != Format::Jsonl {
+            bail!("--emit partial writes JSON Lines: add --format jsonl");
+        }
+        let inputs = match (args.quotes, args.articles) {
+            (Some(path), _) => Inputs::Quotes(path),
+            (None, Some(path)) => Inputs::ArticleRecords(path),
+            (None, None) => Inputs::Articles(article_paths(&args.inputs)?),
         };
         let model = load_model(args.model.as_deref())?;
         let text_field = args.text_field.unwrap_or(model.fields().text.clone());
@@ -170,6 +187,7 @@ impl ScoreConfig {
             inputs,
             format,
             emit,
+            partial,
             width: table::width(args.wide),
             by_article,
             aggregate: AggregateParams {
@@ -228,6 +246,7 @@ fn resolve_emit(format: Format, asked: &[EmitArg], sentences: bool) -> Result<Em
 /// Reads the input in batches of bounded size.
 enum Batches {
     Quotes(RecordReader<'static>),
+    ArticleRecords(RecordReader<'static>),
     Articles(std::vec::IntoIter<PathBuf>),
 }
 
@@ -239,6 +258,14 @@ impl Batches {
                 while batch.len() < size {
                     match reader.next_raw()? {
                         Some(raw) => batch.push(Work::Record(raw)),
+                        None => break,
+                    }
+                }
+            }
+            Batches::ArticleRecords(reader) => {
+                while batch.len() < (size / 32).max(threads) {
+                    match reader.next_raw()? {
+                        Some(raw) => batch.push(Work::ArticleRecord(raw)),
                         None => break,
                     }
                 }
@@ -289,10 +316,12 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
     };
     let experts = result?;
     flushed?;
-    if let Inputs::Articles(paths) = &config.inputs {
-        if paths.len() > 1 || config.list_empty {
-            report_articles(&experts.articles, config.list_empty)?;
+    match &config.inputs {
+        Inputs::Articles(paths) if paths.len() > 1 || config.list_empty => {
+            report_articles(&experts.articles, config.list_empty)?
         }
+        Inputs::ArticleRecords(_) => report_articles(&experts.articles, config.list_empty)?,
+        _ => {}
     }
     if config.list_empty {
         return Ok(Outcome::Done);
@@ -365,6 +394,10 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
     let labels = config.model.labels();
     let (mut batches, path) = match &config.inputs {
         Inputs::Quotes(path) => (Batches::Quotes(RecordReader::open(path)?), path.clone()),
+        Inputs::ArticleRecords(path) => (
+            Batches::ArticleRecords(RecordReader::open(path)?),
+            path.clone(),
+        ),
         Inputs::Articles(paths) => (
             Batches::Articles(paths.clone().into_iter()),
             PathBuf::from("-"),
@@ -398,7 +431,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         Inputs::Articles(paths) if paths.len() > 1 => Some(paths.len() as u64),
         _ => None,
     });
-    let mut aggregator = Aggregator::new(config.model.topics(), config.aggregate.clone());
+    let mut aggregator = Aggregator::new(labels, config.model.topics(), config.aggregate.clone());
     let mut sentences = 0;
     let mut skipped = 0;
     let mut articles = ArticleCounts::default();
@@ -420,10 +453,14 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         });
         let (scorer, render) = (&scorer, &render);
         scope.spawn(move || {
+            // The position in the input of the batch's first unit.
+            let mut offset = 0;
             for batch in work_rx {
                 let scored = batch.map(|batch| {
                     let units = batch.len() as u64;
-                    let chunks = pool.install(|| scorer.score_chunks(batch, keep_quotes, render));
+                    let chunks =
+                        pool.install(|| scorer.score_chunks(batch, offset, keep_quotes, render));
+                    offset += units;
                     (units, chunks)
                 });
                 if done_tx.send(scored).is_err() {
@@ -438,9 +475,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
                     Sink::Stream(out) => out.write_all(&chunk.output)?,
                     Sink::Table(quotes) => quotes.append(&mut chunk.quotes),
                 }
-                chunk
-                    .sentences(labels)
-                    .for_each(|s| aggregator.add_sentence(&s));
+                chunk.sentences().for_each(|s| aggregator.add_sentence(&s));
                 sentences += chunk.len();
                 for e in &chunk.skipped {
                     eprintln!("stance: skipped {e}");
@@ -463,6 +498,11 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
     render.warn_dropped();
     piped?;
     progress.finish();
+    if let (Sink::Stream(out), true) = (&mut *sink, config.partial) {
+        let mut state = Vec::new();
+        aggregator.write_partial(&mut state)?;
+        out.write_all(&state)?;
+    }
     let (rows, _) = aggregator.finish(&config.aliases);
     if let (Sink::Stream(out), true) = (sink, config.emit.experts) {
         let mut tail = Vec::new();

@@ -11,6 +11,8 @@
 use crate::score::aliases::{Aliases, SpeakerIndex};
 use crate::score::quote::{ScoredQuote, UNCERTAIN};
 use serde::Serialize;
+
+pub mod partial;
 use std::collections::HashMap;
 
 /// The topic name of the row that covers all of an expert's sentences.
@@ -32,9 +34,9 @@ impl Default for AggregateParams {
 /// One piece of evidence: a sentence and how strongly it shows the row's stance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
-    /// Position of the sentence in the scored input.
+    /// The sentence's [`order_key`].
     #[serde(skip)]
-    pub index: usize,
+    pub order: u64,
     pub id: Option<String>,
     pub text: String,
     /// The sentence's probability of the row's stance.
@@ -62,87 +64,125 @@ pub struct ExpertTopic {
 /// Aggregates scored sentences; experts in order of first appearance, topics in the order the
 /// model lists them after the `all` row. Sentences without a speaker, and uncertain ones, are
 /// left out. Spellings are merged with `aliases` (see [`SpeakerIndex`]), which is returned too.
+/// The labels are the first sentence's; sentence `i` has the order key `i`.
 pub fn aggregate(
     quotes: &[ScoredQuote],
     topics: &[String],
     params: &AggregateParams,
     aliases: &Aliases,
 ) -> (Vec<ExpertTopic>, SpeakerIndex) {
-    let mut aggregator = Aggregator::new(topics, params.clone());
-    quotes.iter().for_each(|q| aggregator.add(q));
+    let labels: Vec<String> = quotes.first().map_or(Vec::new(), |q| {
+        q.probabilities.iter().map(|(l, _)| l.clone()).collect()
+    });
+    let mut aggregator = Aggregator::new(&labels, topics, params.clone());
+    for (i, q) in quotes.iter().enumerate() {
+        aggregator.add(q, i as u64);
+    }
     aggregator.finish(aliases)
+}
+
+/// The global order of a sentence: the position of its unit (article or quote record) in the
+/// input, then its number in the unit (0 for a quote record). Sentences are ranked by it wherever
+/// input order matters (ties of evidence, the order of experts, the choice of a spelling), so a
+/// run split into parts that keep their units' positions aggregates as one run does.
+pub fn order_key(unit: u64, sentence: usize) -> u64 {
+    (unit << 24) | (sentence as u64).min(0xFF_FFFF)
+}
+
+/// Fixed-point scale of the sums: integer sums add up exactly, in any order.
+const ONE: f64 = (1u64 << 60) as f64;
+
+fn fixed(x: f64) -> i128 {
+    (x * ONE).round() as i128
+}
+
+fn float(sum: i128) -> f64 {
+    sum as f64 / ONE
 }
 
 /// What aggregation reads of a scored sentence, borrowed.
 #[derive(Debug, Clone, Copy)]
 pub struct Sentence<'a> {
+    /// Its [`order_key`].
+    pub order: u64,
     pub speaker: Option<&'a str>,
     pub id: Option<&'a str>,
     pub text: &'a str,
     /// Below the minimum confidence: counted for the speaker's name, not aggregated.
     pub uncertain: bool,
     pub score: Option<f64>,
-    /// The model's labels and the sentence's probability of each.
-    pub labels: &'a [String],
+    /// The sentence's probability of each of the aggregator's labels, in order.
     pub probabilities: &'a [f64],
     /// Positions of the sentence's topics in the aggregator's topic list.
     pub topics: &'a [usize],
 }
 
 /// Aggregation as sentences arrive, in memory that grows with the number of speakers and
-/// topics, not of sentences: per spelling of a name and per topic it keeps the count, the sums
-/// of scores and probabilities, and for every stance the row could end up with, the strongest
-/// few sentences. [`Aggregator::finish`] merges spellings into experts.
-#[derive(Debug, Clone)]
+/// topics, not of sentences: per spelling of a name and per topic it keeps the count, the exact
+/// (fixed-point) sums of scores and probabilities, and for every stance the row could end up
+/// with, the strongest few sentences. Two aggregators of parts of an input [`merge`] into the
+/// aggregator of the whole, whatever the split and the order (the state is written and read as
+/// JSON Lines by [`partial`]). [`Aggregator::finish`] merges spellings into experts.
+///
+/// [`merge`]: Aggregator::merge
+#[derive(Debug, Clone, PartialEq)]
 pub struct Aggregator {
+    labels: Vec<String>,
     topics: Vec<String>,
     params: AggregateParams,
     names: Vec<Spelling>,
     by_name: HashMap<String, usize>,
-    /// Index of the next sentence.
-    next: usize,
 }
 
 /// One spelling of a speaker's name and its sentences so far.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Spelling {
     name: String,
     /// Sentences, uncertain ones included (for choosing the canonical spelling).
     count: usize,
-    first: usize,
+    /// Order key of the first sentence.
+    first: u64,
     /// First sentence that counts in the aggregates.
-    first_counted: Option<usize>,
+    first_counted: Option<u64>,
     /// The `all` group, then one per topic.
     groups: Vec<Group>,
 }
 
 /// Running totals of one (spelling, topic).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Group {
     n: usize,
-    /// `None` once a sentence had no score.
-    score_sum: Option<f64>,
-    /// `(label, sum of probabilities)` in model order.
-    probability_sums: Vec<(String, f64)>,
+    /// Fixed-point sum; `None` once a sentence had no score.
+    score_sum: Option<i128>,
+    /// Fixed-point sums of the probability of each label, in model order.
+    probability_sums: Vec<i128>,
     /// For each label (the stance the row could take), the strongest sentences for it.
     evidence: Vec<Vec<Evidence>>,
 }
 
+/// Two aggregators that cannot be merged: what differs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("partial aggregates differ in their {what}: {mine} and {theirs}")]
+pub struct Mismatch {
+    pub what: &'static str,
+    pub mine: String,
+    pub theirs: String,
+}
+
 impl Aggregator {
-    pub fn new(topics: &[String], params: AggregateParams) -> Self {
+    pub fn new(labels: &[String], topics: &[String], params: AggregateParams) -> Self {
         Aggregator {
+            labels: labels.to_vec(),
             topics: topics.to_vec(),
             params,
             names: Vec::new(),
             by_name: HashMap::new(),
-            next: 0,
         }
     }
 
-    /// Takes the next sentence (sentences must come in input order).
-    pub fn add(&mut self, q: &ScoredQuote) {
-        let labels: Vec<String> = q.probabilities.iter().map(|(l, _)| l.clone()).collect();
-        let probabilities: Vec<f64> = q.probabilities.iter().map(|(_, p)| *p).collect();
+    /// Takes a scored sentence with its [`order_key`].
+    pub fn add(&mut self, q: &ScoredQuote, order: u64) {
+        let probabilities: Vec<f64> = self.labels.iter().map(|l| q.probability(l)).collect();
         let topics: Vec<usize> = self
             .topics
             .iter()
@@ -151,62 +191,122 @@ impl Aggregator {
             .map(|(k, _)| k)
             .collect();
         self.add_sentence(&Sentence {
+            order,
             speaker: q.input.speaker.as_deref(),
             id: q.input.id.as_deref(),
             text: &q.input.text,
             uncertain: q.stance == UNCERTAIN,
             score: q.score,
-            labels: &labels,
             probabilities: &probabilities,
             topics: &topics,
         });
     }
 
-    /// Takes the next sentence, borrowed (sentences must come in input order).
+    /// Takes a sentence, borrowed; sentences may come in any order.
     pub fn add_sentence(&mut self, q: &Sentence) {
-        let index = self.next;
-        self.next += 1;
         let Some(name) = q.speaker else {
             return;
         };
-        let at = match self.by_name.get(name) {
-            Some(&at) => at,
-            None => {
-                self.names.push(Spelling {
-                    name: name.to_string(),
-                    count: 0,
-                    first: index,
-                    first_counted: None,
-                    groups: vec![Group::default(); self.topics.len() + 1],
-                });
-                self.by_name.insert(name.to_string(), self.names.len() - 1);
-                self.names.len() - 1
-            }
-        };
+        let groups = self.topics.len() + 1;
+        let at = self.spelling(name, q.order, groups);
         let spelling = &mut self.names[at];
         spelling.count += 1;
+        spelling.first = spelling.first.min(q.order);
         if q.uncertain {
             return;
         }
-        spelling.first_counted.get_or_insert(index);
+        spelling.first_counted = Some(spelling.first_counted.map_or(q.order, |f| f.min(q.order)));
         let keep = self.params.evidence;
-        spelling.groups[0].add(q, index, keep);
+        spelling.groups[0].add(q, keep);
         for &k in q.topics {
             if let Some(group) = spelling.groups.get_mut(k + 1) {
-                group.add(q, index, keep);
+                group.add(q, keep);
             }
         }
     }
 
+    /// The position of `name` among the spellings, added (with no sentence yet) if new.
+    fn spelling(&mut self, name: &str, first: u64, groups: usize) -> usize {
+        if let Some(&at) = self.by_name.get(name) {
+            return at;
+        }
+        self.names.push(Spelling {
+            name: name.to_string(),
+            count: 0,
+            first,
+            first_counted: None,
+            groups: vec![Group::default(); groups],
+        });
+        self.by_name.insert(name.to_string(), self.names.len() - 1);
+        self.names.len() - 1
+    }
+
+    /// Adds the sentences `other` took: counts and sums add, first sentences are the earlier,
+    /// evidence lists the strongest of both. Both must have the same labels, topics and evidence
+    /// count.
+    pub fn merge(&mut self, other: Aggregator) -> Result<(), Mismatch> {
+        self.check(&other.labels, &other.topics, other.params.evidence)?;
+        for theirs in other.names {
+            self.merge_spelling(theirs);
+        }
+        Ok(())
+    }
+
+    /// Whether a state with these labels, topics and evidence count can be merged into this one.
+    pub fn check(&self, labels: &[String], topics: &[String], k: usize) -> Result<(), Mismatch> {
+        let differ = |what, mine: String, theirs: String| Mismatch { what, mine, theirs };
+        if self.labels != labels {
+            return Err(differ("labels", self.labels.join(","), labels.join(",")));
+        }
+        if self.topics != topics {
+            return Err(differ("topics", self.topics.join(","), topics.join(",")));
+        }
+        if self.params.evidence != k {
+            return Err(differ(
+                "evidence count",
+                self.params.evidence.to_string(),
+                k.to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn merge_spelling(&mut self, theirs: Spelling) {
+        let at = self.spelling(&theirs.name, theirs.first, theirs.groups.len());
+        let keep = self.params.evidence;
+        let mine = &mut self.names[at];
+        mine.count += theirs.count;
+        mine.first = mine.first.min(theirs.first);
+        mine.first_counted = match (mine.first_counted, theirs.first_counted) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        for (group, other) in mine.groups.iter_mut().zip(&theirs.groups) {
+            group.merge(other, keep);
+        }
+    }
+
+    /// Shows `n` evidence quotes per row instead of the number kept; returns false, changing
+    /// nothing, when `n` is more than that (the rest was not kept).
+    pub fn show_evidence(&mut self, n: usize) -> bool {
+        if n > self.params.evidence {
+            return false;
+        }
+        self.params.evidence = n;
+        true
+    }
+
     /// The rows, with spellings merged into experts by `aliases` and the guess.
-    pub fn finish(self, aliases: &Aliases) -> (Vec<ExpertTopic>, SpeakerIndex) {
+    pub fn finish(mut self, aliases: &Aliases) -> (Vec<ExpertTopic>, SpeakerIndex) {
+        // Spellings in order of first sentence, whatever order they were added or merged in.
+        self.names.sort_by_key(|s| s.first);
         let speakers = SpeakerIndex::from_counts(
             self.names
                 .iter()
-                .map(|s| (s.name.as_str(), s.count, s.first)),
+                .map(|s| (s.name.as_str(), s.count, s.first as usize)),
             aliases,
         );
-        let mut experts: Vec<(usize, &str, Vec<&Spelling>)> = Vec::new();
+        let mut experts: Vec<(u64, &str, Vec<&Spelling>)> = Vec::new();
         let mut position: HashMap<&str, usize> = HashMap::new();
         for spelling in &self.names {
             let Some(first) = spelling.first_counted else {
@@ -226,7 +326,9 @@ impl Aggregator {
             let variants = speakers.variants(name);
             for g in 0..=self.topics.len() {
                 let mut merged = Group::default();
-                spellings.iter().for_each(|s| merged.merge(&s.groups[g]));
+                spellings
+                    .iter()
+                    .for_each(|s| merged.merge(&s.groups[g], usize::MAX));
                 if merged.n == 0 {
                     continue;
                 }
@@ -235,7 +337,7 @@ impl Aggregator {
                 } else {
                     &self.topics[g - 1]
                 };
-                rows.push(merged.row(name, &variants, topic, &self.params));
+                rows.push(merged.row(name, &variants, topic, &self.labels, &self.params));
             }
         }
         (rows, speakers)
@@ -243,26 +345,24 @@ impl Aggregator {
 }
 
 impl Group {
-    fn add(&mut self, q: &Sentence, index: usize, keep: usize) {
+    fn add(&mut self, q: &Sentence, keep: usize) {
         if self.n == 0 {
-            self.score_sum = Some(0.0);
-            self.probability_sums = q.labels.iter().map(|l| (l.clone(), 0.0)).collect();
-            self.evidence = vec![Vec::new(); q.labels.len()];
+            self.score_sum = Some(0);
+            self.probability_sums = vec![0; q.probabilities.len()];
+            self.evidence = vec![Vec::new(); q.probabilities.len()];
         }
         self.n += 1;
-        self.score_sum = self.score_sum.zip(q.score).map(|(a, b)| a + b);
-        // A group's labels are its first sentence's, the model's, in the same order: the
-        // probabilities line up by position.
-        for ((_, sum), p) in self.probability_sums.iter_mut().zip(q.probabilities) {
-            *sum += p;
+        self.score_sum = self.score_sum.zip(q.score).map(|(a, b)| a + fixed(b));
+        for (sum, &p) in self.probability_sums.iter_mut().zip(q.probabilities) {
+            *sum += fixed(p);
         }
         for (list, &probability) in self.evidence.iter_mut().zip(q.probabilities) {
-            let rank = list.partition_point(|e| stronger(e, probability, index));
+            let rank = list.partition_point(|e| stronger(e, probability, q.order));
             if rank < keep {
                 list.insert(
                     rank,
                     Evidence {
-                        index,
+                        order: q.order,
                         id: q.id.map(String::from),
                         text: q.text.to_string(),
                         probability,
@@ -273,7 +373,8 @@ impl Group {
         }
     }
 
-    fn merge(&mut self, other: &Group) {
+    /// Adds `other`'s sentences, keeping the `keep` strongest of each evidence list.
+    fn merge(&mut self, other: &Group, keep: usize) {
         if other.n == 0 {
             return;
         }
@@ -283,7 +384,7 @@ impl Group {
         }
         self.n += other.n;
         self.score_sum = self.score_sum.zip(other.score_sum).map(|(a, b)| a + b);
-        for ((_, a), (_, b)) in self
+        for (a, b) in self
             .probability_sums
             .iter_mut()
             .zip(&other.probability_sums)
@@ -295,8 +396,9 @@ impl Group {
             mine.sort_by(|a, b| {
                 b.probability
                     .total_cmp(&a.probability)
-                    .then(a.index.cmp(&b.index))
+                    .then(a.order.cmp(&b.order))
             });
+            mine.truncate(keep);
         }
     }
 
@@ -305,13 +407,14 @@ impl Group {
         speaker: &str,
         variants: &[String],
         topic: &str,
+        labels: &[String],
         params: &AggregateParams,
     ) -> ExpertTopic {
         let n = self.n as f64;
-        let probabilities: Vec<(String, f64)> = self
-            .probability_sums
+        let probabilities: Vec<(String, f64)> = labels
             .iter()
-            .map(|(l, sum)| (l.clone(), sum / n))
+            .zip(&self.probability_sums)
+            .map(|(l, &sum)| (l.clone(), float(sum) / n))
             .collect();
         let means: Vec<f64> = probabilities.iter().map(|(_, p)| *p).collect();
         let best = crate::metrics::argmax(&means);
@@ -321,7 +424,7 @@ impl Group {
             speaker: speaker.to_string(),
             variants: variants.to_vec(),
             topic: topic.to_string(),
-            score: self.score_sum.map(|s| s / n),
+            score: self.score_sum.map(|s| float(s) / n),
             stance: probabilities
                 .get(best)
                 .map(|(l, _)| l.clone())
@@ -333,335 +436,11 @@ impl Group {
     }
 }
 
-/// Whether `e` ranks before a sentence at `index` with `probability`: strongest first, input
-/// order on ties, so the choice is stable.
-fn stronger(e: &Evidence, probability: f64, index: usize) -> bool {
-    e.probability > probability || (e.probability == probability && e.index < index)
+/// Whether `e` ranks before a sentence with order key `order` and `probability`: strongest
+/// first, input order on ties, so the choice is stable.
+fn stronger(e: &Evidence, probability: f64, order: u64) -> bool {
+    e.probability > probability || (e.probability == probability && e.order < order)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::topics::TopicHit;
-    use crate::score::quote::QuoteInput;
-
-    fn quote(speaker: &str, p: [f64; 3], topics: &[&str]) -> ScoredQuote {
-        let labels = ["optimistic", "cautionary", "neutral"];
-        ScoredQuote {
-            input: QuoteInput {
-                id: None,
-                article: None,
-                speaker: Some(speaker.into()),
-                text: format!("{speaker} {p:?}"),
-                span: None,
-                kind: None,
-                extra: Default::default(),
-            },
-            stance: labels[crate::metrics::argmax(&p)].into(),
-            probabilities: labels.iter().map(|l| l.to_string()).zip(p).collect(),
-            score: Some(p[0] - p[1]),
-            explanation: None,
-            topics: topics
-                .iter()
-                .map(|t| TopicHit {
-                    topic: t.to_string(),
-                    probability: None,
-                    keywords: vec![],
-                })
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn mean_score_stance_and_evidence_per_expert_and_topic() {
-        let quotes = vec![
-            quote("A", [0.8, 0.1, 0.1], &["energy"]),
-            quote("B", [0.1, 0.7, 0.2], &["energy"]),
-            quote("A", [0.6, 0.2, 0.2], &["energy", "economy"]),
-            quote("A", [0.2, 0.6, 0.2], &[]),
-        ];
-        let topics = vec!["economy".to_string(), "energy".to_string()];
-        let (rows, _) = aggregate(
-            &quotes,
-            &topics,
-            &AggregateParams::default(),
-            &Aliases::default(),
-        );
-        let keys: Vec<(&str, &str, usize)> = rows
-            .iter()
-            .map(|r| (r.speaker.as_str(), r.topic.as_str(), r.n))
-            .collect();
-        assert_eq!(
-            keys,
-            [
-                ("A", "all", 3),
-                ("A", "economy", 1),
-                ("A", "energy", 2),
-                ("B", "all", 1),
-                ("B", "energy", 1)
-            ]
-        );
-        let a_all = &rows[0];
-        assert!((a_all.score.unwrap() - (0.7 + 0.4 - 0.4) / 3.0).abs() < 1e-12);
-        assert_eq!(a_all.stance, "optimistic");
-        assert_eq!(
-            a_all.evidence.iter().map(|e| e.index).collect::<Vec<_>>(),
-            [0, 2]
-        );
-        assert!((rows[2].score.unwrap() - 0.55).abs() < 1e-12);
-        assert_eq!(rows[4].stance, "cautionary");
-    }
-
-    #[test]
-    fn a_row_of_one_sentence_has_that_sentences_stance() {
-        // Neutral by a little, with a score of -0.27: the score never overrides the stance.
-        let q = quote("A", [0.1, 0.37, 0.53], &[]);
-        assert_eq!(q.stance, "neutral");
-        let (rows, _) = aggregate(&[q], &[], &AggregateParams::default(), &Aliases::default());
-        assert_eq!(rows[0].stance, "neutral");
-        assert!((rows[0].score.unwrap() + 0.27).abs() < 1e-12);
-        assert_eq!(rows[0].evidence[0].probability, 0.53);
-    }
-
-    #[test]
-    fn a_model_with_labels_of_its_own_aggregates_in_them() {
-        let labels = ["dovish", "hawkish"];
-        let sentence = |p: [f64; 2]| {
-            let mut q = quote("A", [0.0; 3], &[]);
-            q.probabilities = labels.iter().map(|l| l.to_string()).zip(p).collect();
-            q.stance = labels[crate::metrics::argmax(&p)].into();
-            q.score = None;
-            q
-        };
-        let quotes = [
-            sentence([0.9, 0.1]),
-            sentence([0.3, 0.7]),
-            sentence([0.2, 0.8]),
-        ];
-        let (rows, _) = aggregate(
-            &quotes,
-            &[],
-            &AggregateParams::default(),
-            &Aliases::default(),
-        );
-        let row = &rows[0];
-        assert_eq!(
-            (row.stance.as_str(), row.score, row.n),
-            ("hawkish", None, 3)
-        );
-        assert_eq!(row.probabilities[0].0, "dovish");
-        assert!((row.probabilities[1].1 - 1.6 / 3.0).abs() < 1e-12);
-        let strongest: Vec<f64> = row.evidence.iter().map(|e| e.probability).collect();
-        assert_eq!(strongest, [0.8, 0.7]);
-    }
-
-    #[test]
-    fn spelling_variants_are_one_expert() {
-        let quotes = vec![
-            quote("Ilgar Velizade", [0.8, 0.1, 0.1], &[]),
-            quote("Ilgar Valizade", [0.6, 0.2, 0.2], &[]),
-            quote("Ilgar Velizade", [0.7, 0.1, 0.2], &[]),
-        ];
-        let (rows, index) = aggregate(
-            &quotes,
-            &[],
-            &AggregateParams::default(),
-            &Aliases::default(),
-        );
-        assert_eq!(index.canonical("Ilgar Valizade"), "Ilgar Velizade");
-        assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].speaker.as_str(), rows[0].n), ("Ilgar Velizade", 3));
-        assert_eq!(rows[0].variants, ["Ilgar Valizade"]);
-    }
-
-    #[test]
-    fn uncertain_sentences_are_not_aggregated() {
-        let mut q = quote("A", [0.4, 0.3, 0.3], &[]);
-        q.stance = UNCERTAIN.into();
-        let (rows, _) = aggregate(
-            &[q, quote("A", [0.8, 0.1, 0.1], &[])],
-            &[],
-            &AggregateParams::default(),
-            &Aliases::default(),
-        );
-        assert_eq!((rows[0].n, rows[0].evidence[0].index), (1, 1));
-    }
-
-    #[test]
-    fn sentences_without_speaker_are_not_aggregated() {
-        let mut q = quote("A", [0.3, 0.3, 0.4], &[]);
-        q.input.speaker = None;
-        assert!(
-            aggregate(&[q], &[], &AggregateParams::default(), &Aliases::default())
-                .0
-                .is_empty()
-        );
-    }
-
-    // The all-at-once aggregation this module had before it streamed, kept as the reference.
-    fn aggregate_all_at_once(
-        quotes: &[ScoredQuote],
-        topics: &[String],
-        params: &AggregateParams,
-        speakers: &SpeakerIndex,
-    ) -> Vec<ExpertTopic> {
-        let mut experts: Vec<(&str, Vec<usize>)> = Vec::new();
-        let mut position: HashMap<&str, usize> = HashMap::new();
-        for (i, q) in quotes
-            .iter()
-            .enumerate()
-            .filter(|(_, q)| q.stance != UNCERTAIN)
-        {
-            if let Some(s) = q.input.speaker.as_deref() {
-                let name = speakers.canonical(s);
-                let at = *position.entry(name).or_insert_with(|| {
-                    experts.push((name, Vec::new()));
-                    experts.len() - 1
-                });
-                experts[at].1.push(i);
-            }
-        }
-        let mut rows = Vec::new();
-        for (speaker, mine) in experts {
-            let expert = Expert {
-                name: speaker,
-                variants: speakers.variants(speaker),
-            };
-            rows.push(reference_row(quotes, &expert, ALL_TOPICS, &mine, params));
-            for topic in topics {
-                let on_topic: Vec<usize> = mine
-                    .iter()
-                    .copied()
-                    .filter(|&i| quotes[i].topics.iter().any(|t| &t.topic == topic))
-                    .collect();
-                if !on_topic.is_empty() {
-                    rows.push(reference_row(quotes, &expert, topic, &on_topic, params));
-                }
-            }
-        }
-        rows
-    }
-
-    /// An expert's canonical name and its merged spellings.
-    struct Expert<'a> {
-        name: &'a str,
-        variants: Vec<String>,
-    }
-
-    fn reference_row(
-        quotes: &[ScoredQuote],
-        expert: &Expert,
-        topic: &str,
-        members: &[usize],
-        params: &AggregateParams,
-    ) -> ExpertTopic {
-        let n = members.len();
-        let scores: Option<Vec<f64>> = members.iter().map(|&i| quotes[i].score).collect();
-        let score = scores.map(|s| s.iter().sum::<f64>() / n as f64);
-        let stance = reference_most_probable(quotes, members);
-        let mut evidence: Vec<Evidence> = members
-            .iter()
-            .map(|&i| Evidence {
-                index: i,
-                id: quotes[i].input.id.clone(),
-                text: quotes[i].input.text.clone(),
-                probability: quotes[i].probability(&stance),
-            })
-            .collect();
-        // Strongest first; input order breaks ties, so the choice is stable.
-        evidence.sort_by(|a, b| {
-            b.probability
-                .total_cmp(&a.probability)
-                .then(a.index.cmp(&b.index))
-        });
-        evidence.truncate(params.evidence);
-        let probabilities = quotes[members[0]]
-            .probabilities
-            .iter()
-            .map(|(l, _)| {
-                let sum: f64 = members.iter().map(|&i| quotes[i].probability(l)).sum();
-                (l.clone(), sum / n as f64)
-            })
-            .collect();
-        ExpertTopic {
-            speaker: expert.name.to_string(),
-            variants: expert.variants.clone(),
-            topic: topic.to_string(),
-            score,
-            stance,
-            probabilities,
-            n,
-            evidence,
-        }
-    }
-
-    /// The label with the highest mean probability over `members`.
-    fn reference_most_probable(quotes: &[ScoredQuote], members: &[usize]) -> String {
-        let labels = &quotes[members[0]].probabilities;
-        let means: Vec<f64> = labels
-            .iter()
-            .map(|(l, _)| members.iter().map(|&i| quotes[i].probability(l)).sum())
-            .collect();
-        labels[crate::metrics::argmax(&means)].0.clone()
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn streaming_aggregation_equals_the_all_at_once_reference(
-            rows in proptest::collection::vec(
-                (0usize..6, 0.0f64..1.0, 0.0f64..1.0, proptest::bool::ANY, 0u8..4, 0usize..4),
-                0..60,
-            ),
-            evidence in 1usize..4,
-        ) {
-            let names = ["Ilgar Velizade", "Ilgar Valizade", "Anna Lee", "Omar Said", "Omar Saad", "X"];
-            let topics: Vec<String> = ["economy", "energy", "security"].map(String::from).to_vec();
-            let quotes: Vec<ScoredQuote> = rows
-                .iter()
-                .map(|&(speaker, a, b, uncertain, topic_bits, round)| {
-                    // Coarse probabilities make ties, which must break the same way.
-                    let (a, b) = ((a * 4.0).round() / 4.0, (b * 4.0).round() / 4.0 * (1.0 - a));
-                    let p = [a, b, 1.0 - a - b];
-                    let on: Vec<&str> = topics
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| topic_bits & (1 << i) != 0)
-                        .map(|(_, t)| t.as_str())
-                        .collect();
-                    let mut q = quote(names[speaker], p, &on);
-                    if uncertain {
-                        q.stance = UNCERTAIN.into();
-                    }
-                    if round == 0 {
-                        q.input.speaker = None;
-                    }
-                    q
-                })
-                .collect();
-            let params = AggregateParams { evidence };
-            let (streamed, index) = aggregate(&quotes, &topics, &params, &Aliases::default());
-            let names = quotes.iter().filter_map(|q| q.input.speaker.as_deref());
-            let reference_index = SpeakerIndex::build(names, &Aliases::default());
-            let reference = aggregate_all_at_once(&quotes, &topics, &params, &reference_index);
-            proptest::prop_assert_eq!(streamed.len(), reference.len());
-            for (s, r) in streamed.iter().zip(&reference) {
-                proptest::prop_assert_eq!(
-                    (&s.speaker, &s.variants, &s.topic, &s.stance, s.n),
-                    (&r.speaker, &r.variants, &r.topic, &r.stance, r.n)
-                );
-                let close = (s.score.unwrap() - r.score.unwrap()).abs() < 1e-9;
-                proptest::prop_assert!(close);
-                for ((sl, sp), (rl, rp)) in s.probabilities.iter().zip(&r.probabilities) {
-                    proptest::prop_assert!(sl == rl && (sp - rp).abs() < 1e-9);
-                }
-                let ids = |e: &[Evidence]| e.iter().map(|e| e.index).collect::<Vec<_>>();
-                proptest::prop_assert_eq!(ids(&s.evidence), ids(&r.evidence));
-            }
-            for q in &quotes {
-                if let Some(name) = q.input.speaker.as_deref() {
-                    proptest::prop_assert_eq!(index.canonical(name), reference_index.canonical(name));
-                }
-            }
-        }
-    }
-}
+mod tests;

@@ -16,8 +16,9 @@ use crate::corpus::data::{RawRecord, ReadOptions};
 use crate::error::{Error, Result};
 use crate::extract::date::article_date;
 use crate::model::StanceModel;
-use aggregate::Sentence;
+use aggregate::{order_key, Sentence};
 use rayon::prelude::*;
+use serde_json::{Map, Value};
 use std::ops::Range;
 use std::path::Path;
 
@@ -109,6 +110,7 @@ pub struct Chunk {
 /// One packed sentence: ranges into the chunk's buffers.
 #[derive(Debug)]
 struct Row {
+    order: u64,
     speaker: Option<Range<usize>>,
     id: Option<Range<usize>>,
     text: Range<usize>,
@@ -134,7 +136,7 @@ impl Chunk {
         start..self.strings.len()
     }
 
-    fn record(&mut self, q: &ScoredQuote, model_topics: &[String]) {
+    fn record(&mut self, q: &ScoredQuote, order: u64, model_topics: &[String]) {
         let speaker = q.input.speaker.as_deref().map(|s| self.push_str(s));
         let id = q.input.id.as_deref().map(|s| self.push_str(s));
         let text = self.push_str(&q.input.text);
@@ -149,6 +151,7 @@ impl Chunk {
                 .filter_map(|t| model_topics.iter().position(|m| *m == t.topic)),
         );
         self.rows.push(Row {
+            order,
             speaker,
             id,
             text,
@@ -169,15 +172,15 @@ impl Chunk {
         self.rows.is_empty()
     }
 
-    /// The sentences as aggregation reads them; `labels` are the model's.
-    pub fn sentences<'a>(&'a self, labels: &'a [String]) -> impl Iterator<Item = Sentence<'a>> {
+    /// The sentences as aggregation reads them.
+    pub fn sentences(&self) -> impl Iterator<Item = Sentence<'_>> {
         self.rows.iter().map(move |r| Sentence {
+            order: r.order,
             speaker: r.speaker.clone().map(|s| &self.strings[s]),
             id: r.id.clone().map(|s| &self.strings[s]),
             text: &self.strings[r.text.clone()],
             uncertain: r.uncertain,
             score: r.score,
-            labels,
             probabilities: &self.probabilities[r.probabilities.clone()],
             topics: &self.topics[r.topics.clone()],
         })
@@ -223,6 +226,9 @@ pub enum Work {
     Article { name: String, bytes: Vec<u8> },
     /// A quote record, parsed by the worker that scores it.
     Record(RawRecord),
+    /// An article record (`id`, `text`, optional `position`, `date` and other fields carried
+    /// onto its sentences), parsed by the worker that scores it.
+    ArticleRecord(RawRecord),
     /// An input that could not be read: its error, reported in its place.
     Unreadable(Error),
 }
@@ -251,6 +257,46 @@ pub fn decode_article(name: &str, bytes: Vec<u8>, lossy: bool) -> Result<String>
     }
 }
 
+/// The sentences of one unit of work.
+#[derive(Debug, Default)]
+pub struct Unit {
+    pub inputs: Vec<QuoteInput>,
+    /// For an article: its name and the date of the article (`YYYY-MM-DD`), which every sentence
+    /// also has as its `date` field.
+    pub article: Option<(String, Option<String>)>,
+    /// The unit's position in the input, when the input gives it (an article record's
+    /// `position`); else its ordinal.
+    pub position: Option<u64>,
+}
+
+impl Unit {
+    /// The sentences of the article `text` named `name`, each with the fields `extra`; the date
+    /// is `extra`'s `date` when it is a string, else the one the article's first lines give.
+    fn article(
+        name: String,
+        text: &str,
+        mut extra: Map<String, Value>,
+        position: Option<u64>,
+    ) -> Unit {
+        let date = match extra.get("date") {
+            Some(Value::String(date)) => Some(date.clone()),
+            _ => article_date(text),
+        };
+        if let Some(date) = &date {
+            extra.insert("date".into(), date.clone().into());
+        }
+        let mut inputs = QuoteInput::from_article(&name, text);
+        for input in &mut inputs {
+            input.extra = extra.clone();
+        }
+        Unit {
+            inputs,
+            article: Some((name, date)),
+            position,
+        }
+    }
+}
+
 /// Scores batches of [`Work`] in parallel (on the current rayon pool), results in input order.
 /// Scores do not depend on the number of threads or the batch size: every sentence is scored on
 /// its own.
@@ -265,62 +311,82 @@ pub struct Scorer<'a> {
 }
 
 impl Scorer<'_> {
-    /// The sentences of one unit of work, and for an article, the date its first lines give
-    /// (also set as each sentence's `date` field).
-    pub fn inputs(&self, work: Work) -> Result<(Vec<QuoteInput>, Option<String>)> {
+    /// The sentences of one unit of work, with the article's name and date for an article.
+    pub fn inputs(&self, work: Work) -> Result<Unit> {
         Ok(match work {
             Work::Article { name, bytes } => {
                 let text = decode_article(&name, bytes, self.read.lossy)?;
-                let date = article_date(&text);
-                let mut inputs = QuoteInput::from_article(&name, &text);
-                if let Some(date) = &date {
-                    for input in &mut inputs {
-                        input.extra.insert("date".into(), date.clone().into());
-                    }
-                }
-                (inputs, date)
+                Unit::article(name, &text, Map::new(), None)
             }
             Work::Unreadable(e) => return Err(e),
             Work::Record(raw) => match raw.parse(self.path, self.read)? {
-                Some(record) => (
-                    vec![QuoteInput::from_record(
+                Some(record) => Unit {
+                    inputs: vec![QuoteInput::from_record(
                         record,
                         &self.read.text_field,
                         self.path,
                     )],
-                    None,
-                ),
-                None => (Vec::new(), None),
+                    article: None,
+                    position: None,
+                },
+                None => Unit::default(),
             },
+            Work::ArticleRecord(raw) => {
+                let line = raw.line();
+                let bad = |reason: &str| Error::BadRecord {
+                    path: self.path.to_path_buf(),
+                    line,
+                    reason: reason.to_string(),
+                };
+                let Some(record) = raw.parse(self.path, self.read)? else {
+                    return Ok(Unit::default());
+                };
+                let id = record
+                    .id
+                    .filter(|id| !id.trim().is_empty())
+                    .ok_or_else(|| bad("an article record needs an \"id\""))?;
+                let position = match record.fields.get("position") {
+                    None => None,
+                    Some(p) => Some(p.as_u64().ok_or_else(|| {
+                        bad("\"position\" must be a non-negative integer (the article's place in the archive)")
+                    })?),
+                };
+                let extra: Map<String, Value> = record
+                    .fields
+                    .into_iter()
+                    .filter(|(k, _)| k != "id" && k != &self.read.text_field)
+                    .collect();
+                Unit::article(id, &record.text, extra, position)
+            }
         })
     }
 
-    /// Scores `batch` in parallel, in chunks of [`CHUNK`] units, results in input order. Each
+    /// Scores `batch`, whose first unit is unit `offset` of the input, in parallel, in chunks of
+    /// [`CHUNK`] units, results in input order. Each
     /// chunk writes its sentences with `render` into one buffer and packs what aggregation reads
     /// into a few more ([`Chunk`]); each sentence is freed on the thread that made it. An error
     /// stops its chunk after the sentences before it.
     pub fn score_chunks(
         &self,
         batch: Vec<Work>,
+        offset: u64,
         keep_quotes: bool,
         render: &impl Render,
     ) -> Vec<Chunk> {
         batch
             .into_par_iter()
+            .enumerate()
             .chunks(CHUNK)
             .map(|units| {
                 let mut chunk = Chunk::with_capacity(units.len());
                 // The sentences of every readable unit, scored together (an encoder embeds
                 // them in a few batches), with the article's name when the unit is one.
                 let mut sentences = Vec::new();
-                for work in units {
-                    let article = match &work {
-                        Work::Article { name, .. } => Some(name.clone()),
-                        _ => None,
-                    };
+                for (i, work) in units {
                     match self.inputs(work) {
-                        Ok((inputs, date)) => {
-                            sentences.push((article.map(|name| (name, date)), inputs))
+                        Ok(unit) => {
+                            let position = unit.position.unwrap_or(offset + i as u64);
+                            sentences.push(((position, unit.article), unit.inputs))
                         }
                         Err(e) if self.skip_invalid => chunk.skipped.push(e),
                         Err(e) => {
@@ -369,20 +435,20 @@ impl Scorer<'_> {
             .collect()
     }
 
-    /// Writes the scored sentences of one unit into `chunk`, then, when the unit is an article,
-    /// its tally.
+    /// Writes the scored sentences of the unit at `position` into `chunk`, then, when the unit
+    /// is an article, its tally.
     fn record(
         &self,
-        article: Option<(String, Option<String>)>,
+        (position, article): (u64, Option<(String, Option<String>)>),
         scored: Vec<ScoredQuote>,
         chunk: &mut Chunk,
         keep_quotes: bool,
         render: &impl Render,
     ) {
         let tally = article.map(|(name, date)| ArticleTally::new(name, date, &scored));
-        for q in scored {
+        for (n, q) in scored.into_iter().enumerate() {
             render.quote(&q, &mut chunk.output);
-            chunk.record(&q, self.model.topics());
+            chunk.record(&q, order_key(position, n), self.model.topics());
             if keep_quotes {
                 chunk.quotes.push(q);
             }
@@ -433,6 +499,7 @@ mod tests {
         let mut chunk = Chunk::with_capacity(2);
         chunk.record(
             &quote(Some("Anna Lee"), "Gas flows.", "optimistic", &["energy"]),
+            7,
             &model_topics,
         );
         chunk.record(
@@ -442,9 +509,10 @@ mod tests {
                 UNCERTAIN,
                 &["economy", "energy", "other"],
             ),
+            8,
             &model_topics,
         );
-        let got: Vec<Sentence> = chunk.sentences(&labels).collect();
+        let got: Vec<Sentence> = chunk.sentences().collect();
         assert_eq!(chunk.len(), 2);
         assert_eq!(
             (
@@ -468,5 +536,6 @@ mod tests {
         );
         assert_eq!(got[1].probabilities, [0.5, 0.3, 0.2]);
         assert_eq!(got[0].score, Some(0.2));
+        assert_eq!((got[0].order, got[1].order), (7, 8));
     }
 }

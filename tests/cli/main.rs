@@ -1,5 +1,6 @@
 //! Command-line tests: every command run as a user would, on real files in temporary folders.
 
+mod aggregate;
 mod browser;
 mod data;
 mod emit;

@@ -83,20 +83,21 @@ pub fn quote_columns(
     if config.format != Format::Csv || !config.emit.quotes {
         return None;
     }
-    let articles = matches!(config.inputs, Inputs::Articles(_));
+    let articles = !matches!(config.inputs, Inputs::Quotes(_));
     let records = first.as_ref().map_or(&[][..], Vec::as_slice);
-    let extra = match articles {
-        true => Some(
+    let extra = match config.inputs {
+        Inputs::Articles(_) => Some(
             [("date".to_string(), serde_json::Value::Null)]
                 .into_iter()
                 .collect(),
         ),
-        false => records.iter().find_map(|work| match work {
-            Work::Record(raw) => {
-                let (inputs, _) = scorer.inputs(Work::Record(raw.clone())).ok()?;
-                inputs.into_iter().next().map(|q| q.extra)
-            }
-            _ => None,
+        _ => records.iter().find_map(|work| {
+            let unit = match work {
+                Work::Record(raw) => scorer.inputs(Work::Record(raw.clone())),
+                Work::ArticleRecord(raw) => scorer.inputs(Work::ArticleRecord(raw.clone())),
+                _ => return None,
+            };
+            unit.ok()?.inputs.into_iter().next().map(|q| q.extra)
         }),
     };
     Some(QuoteColumns::new(
