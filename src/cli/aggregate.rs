@@ -6,7 +6,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 use stance::aggregate::partial::{self, PartialLine};
-use stance::aggregate::{order_key, AggregateParams, Aggregator, Sentence};
+use stance::aggregate::{order_key, AggregateParams, Aggregator};
 use stance::aliases::Aliases;
 use stance::output::{csv, jsonl};
 use std::io::{BufRead, BufReader, Write};
@@ -207,54 +207,9 @@ impl Merged {
         let Some(state) = &mut file.quotes else {
             return Ok(());
         };
-        let header = state.header();
-        let field = |name: &str| q.get(name).filter(|v| !v.is_null());
-        let text = field("text")
-            .and_then(Value::as_str)
-            .ok_or_else(|| anyhow!("a quote line needs a \"text\""))?;
-        let stance = field("stance")
-            .and_then(Value::as_str)
-            .ok_or_else(|| anyhow!("a quote line needs a \"stance\""))?;
-        let Some(Value::Object(given)) = field("probabilities") else {
-            bail!("a quote line needs \"probabilities\"")
-        };
-        if !given.keys().eq(header.labels.iter()) {
-            bail!(
-                "the probabilities are of {:?}, the model's labels are {:?}",
-                given.keys().collect::<Vec<_>>(),
-                header.labels
-            );
-        }
-        let probabilities: Vec<f64> = given
-            .values()
-            .map(|p| {
-                p.as_f64()
-                    .ok_or_else(|| anyhow!("probability {p} is not a number"))
-            })
-            .collect::<Result<_>>()?;
-        let topics: Vec<usize> =
-            field("topics")
-                .and_then(Value::as_array)
-                .map_or(Vec::new(), |t| {
-                    t.iter()
-                        .filter_map(|t| {
-                            header
-                                .topics
-                                .iter()
-                                .position(|m| Some(m.as_str()) == t.as_str())
-                        })
-                        .collect()
-                });
-        state.add_sentence(&Sentence {
-            order: order_key(self.quotes, 0),
-            speaker: field("speaker").and_then(Value::as_str),
-            id: field("id").and_then(Value::as_str),
-            text,
-            uncertain: stance == stance::score::UNCERTAIN,
-            score: field("score").and_then(Value::as_f64),
-            probabilities: &probabilities,
-            topics: &topics,
-        });
+        state
+            .add_quote_line(q, order_key(self.quotes, 0))
+            .map_err(|e| anyhow!(e))?;
         self.quotes += 1;
         Ok(())
     }

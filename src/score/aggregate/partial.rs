@@ -5,7 +5,8 @@
 //! topic with sentences (`"all"` first) the count, the exact sums and the evidence candidates of
 //! every label. Sums are fixed-point integers written as decimal strings (they do not fit JSON
 //! numbers), evidence probabilities as decimal strings that read back to the same `f64`, so a
-//! state read back is the state written.
+//! state read back is the state written. Scored quote lines (`"type": "quote"`) are read here
+//! too ([`Aggregator::add_quote_line`]), for `stance aggregate` over quote lines.
 
 use super::{Aggregator, Evidence, Group, Spelling, ALL_TOPICS};
 use serde::{Deserialize, Serialize};
@@ -193,6 +194,59 @@ impl Aggregator {
             first: line.first,
             first_counted: line.first_counted,
             groups,
+        });
+        Ok(())
+    }
+
+    /// Adds a scored quote line (`"type": "quote"`, as `stance score --format jsonl` writes
+    /// it) with the order key `order`: its `speaker`, `id`, `text`, `stance` (`uncertain` is
+    /// counted for the name only), `score`, `probabilities` (the labels, in order) and `topics`.
+    pub fn add_quote_line(&mut self, q: &Value, order: u64) -> Result<(), String> {
+        let field = |name: &str| q.get(name).filter(|v| !v.is_null());
+        let needs = |name: &str| format!("a quote line needs a {name:?}");
+        let text = field("text")
+            .and_then(Value::as_str)
+            .ok_or_else(|| needs("text"))?;
+        let stance = field("stance")
+            .and_then(Value::as_str)
+            .ok_or_else(|| needs("stance"))?;
+        let Some(Value::Object(given)) = field("probabilities") else {
+            return Err(needs("probabilities"));
+        };
+        if !given.keys().eq(self.labels.iter()) {
+            let keys: Vec<&String> = given.keys().collect();
+            return Err(format!(
+                "the probabilities are of {keys:?}, the labels are {:?}",
+                self.labels
+            ));
+        }
+        let probabilities: Vec<f64> = given
+            .values()
+            .map(|p| {
+                p.as_f64()
+                    .ok_or_else(|| format!("probability {p} is not a number"))
+            })
+            .collect::<Result<_, _>>()?;
+        let named = field("topics")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        let topics: Vec<usize> = named
+            .iter()
+            .filter_map(|t| {
+                self.topics
+                    .iter()
+                    .position(|m| Some(m.as_str()) == t.as_str())
+            })
+            .collect();
+        self.add_sentence(&super::Sentence {
+            order,
+            speaker: field("speaker").and_then(Value::as_str),
+            id: field("id").and_then(Value::as_str),
+            text,
+            uncertain: stance == crate::score::UNCERTAIN,
+            score: field("score").and_then(Value::as_f64),
+            probabilities: &probabilities,
+            topics: &topics,
         });
         Ok(())
     }
