@@ -19,7 +19,8 @@ use std::path::PathBuf;
 /// (`stance score --format jsonl`), in any order and grouping; article and expert lines are
 /// passed over. Partial states keep each sentence's place in the whole input (see `stance score
 /// --articles`); a quote line's place is its ordinal among the quote lines read here, so quote
-/// lines aggregate as one run only when given in their input order, without partial states.
+/// lines aggregate as one run (to the 4 decimals they give probabilities to) when given in
+/// their input order, without partial states.
 #[derive(Debug, Args)]
 pub struct AggregateArgs {
     /// JSON Lines files, or - for standard input.

@@ -345,12 +345,15 @@ impl Scorer<'_> {
                     .id
                     .filter(|id| !id.trim().is_empty())
                     .ok_or_else(|| bad("an article record needs an \"id\""))?;
-                let position = match record.fields.get("position") {
-                    None => None,
-                    Some(p) => Some(p.as_u64().ok_or_else(|| {
-                        bad("\"position\" must be a non-negative integer (the article's place in the archive)")
-                    })?),
-                };
+                let position =
+                    match record.fields.get("position") {
+                        None => None,
+                        // Order keys keep 40 bits for the position, 24 for the sentence.
+                        Some(p) => Some(p.as_u64().filter(|&p| p < 1 << 40).ok_or_else(|| {
+                            bad("\"position\" must be an integer from 0 to 2^40 - 1 (the article's \
+                             place in the archive)")
+                        })?),
+                    };
                 let extra: Map<String, Value> = record
                     .fields
                     .into_iter()

@@ -177,4 +177,13 @@ fn mismatched_or_bad_parts_are_errors_that_name_the_file_and_line() {
         err.contains("no-id.jsonl:1: an article record needs an \"id\""),
         "{err}"
     );
+    let far = write(
+        "far.jsonl",
+        "{\"id\":\"a\",\"text\":\"x\",\"position\":-1}\n".into(),
+    );
+    let err = fails(&["score", "--model", "fast", "--articles"], &far);
+    assert!(
+        err.contains("far.jsonl:1: \"position\" must be an integer"),
+        "{err}"
+    );
 }
