@@ -5,6 +5,7 @@ mod data;
 mod eval;
 mod explain;
 mod extract;
+mod report;
 mod score;
 mod train;
 
@@ -30,6 +31,7 @@ enum Command {
     Train(train::TrainArgs),
     Eval(eval::EvalArgs),
     Score(score::ScoreArgs),
+    Report(report::ReportArgs),
     Explain(explain::ExplainArgs),
     Data(data::DataArgs),
 }
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Score(args) => score::run(args),
+        Command::Report(args) => report::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Data(args) => data::run(args),
     }

@@ -12,6 +12,7 @@ mod labels;
 mod output;
 mod regression;
 mod reliability;
+mod report;
 mod score;
 mod train;
 mod util;

@@ -4,6 +4,9 @@
 //! or a record reaches the page either escaped here or as JSON that the script inserts as text,
 //! never as markup.
 
+pub mod data;
+pub mod score;
+
 use std::io::{self, Write};
 
 /// Stance colours, a colour-blind-safe diverging scale (ColorBrewer PuOr): cautionary orange,
