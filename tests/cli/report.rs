@@ -171,7 +171,7 @@ fn seed_article_heatmap_evidence_and_highlighted_article() {
     shown.sort();
     assert_eq!(shown, cell_texts(&lines, expert, &topic));
     let p = browser.eval(
-        "return Array.from(document.querySelectorAll('#evidence-list li .p')).map(e => Number(e.textContent));",
+        "return Array.from(document.querySelectorAll('#evidence-list li .p')).map(e => Number(e.dataset.p));",
     );
     let p: Vec<f64> = p
         .as_array()
@@ -431,6 +431,11 @@ fn the_default_model_reports_the_seed_article() {
     };
     let (_dir, lines) = open_report(&browser, "models/default.json", &seed());
     assert_eq!(heatmap(&browser).0, expected_cells(&lines));
+    // The overview with a cell's evidence (docs/report-overview.png is this view, of a page
+    // written from the repository folder so that the article's path is short).
+    browser.click("#heatmap td[data-topic=all]");
+    browser.wait_for("!document.getElementById('evidence').hidden");
+    browser.screenshot("report-overview");
     show_articles(&browser);
     assert_eq!(browser.texts("#article-text mark"), quote_texts(&lines));
 }
@@ -494,6 +499,26 @@ fn scored_output_is_read_back_with_the_same_experts() {
         [&("gone.txt".to_string(), false)]
     );
 
+    // In the browser, the moved article lists its sentences and says its text is missing.
+    if let Some(browser) = Browser::start() {
+        let gone = has_text.iter().position(|(_, t)| !t).unwrap();
+        browser.open(&out);
+        browser.eval(&format!("location.hash = '#article={gone}'; return true;"));
+        browser.wait_for("document.querySelector('#article-sentences mark') !== null");
+        assert!(browser.texts("#article-note")[0].contains("not available"));
+        let moved: Vec<String> = of_type(&lines, "quote")
+            .iter()
+            .filter(|q| {
+                q["article"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("04-border-talks.txt")
+            })
+            .map(|q| q["text"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(browser.texts("#article-sentences mark"), moved);
+    }
+
     // A line that is not JSON is named by file and line.
     std::fs::write(&input, format!("{}\nnot json\n", text[0])).unwrap();
     let err = stderr_of(
@@ -525,4 +550,33 @@ fn a_missing_output_folder_is_an_error_before_scoring() {
         err.contains("the folder /nonexistent-dir does not exist"),
         "{err}"
     );
+}
+
+/// Opens a large page (`STANCE_REPORT_PAGE`, e.g. the 100,000-sentence one `KEEP_REPORT=FILE
+/// scripts/bench_report.sh` keeps) and prints how long its first view and a cell's evidence
+/// take; by hand: `STANCE_REPORT_PAGE=/tmp/r.html cargo test --test cli report::large --
+/// --ignored --nocapture`. Measured, not asserted: speed is not pinned in tests.
+#[test]
+#[ignore]
+fn large_report_opens() {
+    let Ok(page) = std::env::var("STANCE_REPORT_PAGE") else {
+        return;
+    };
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let started = std::time::Instant::now();
+    browser.open(Path::new(&page));
+    let opened = started.elapsed();
+    let rendered = browser.eval("return window.__rendered;");
+    let rows = heatmap(&browser).1.len();
+    let clicked = std::time::Instant::now();
+    browser.click("#heatmap td[data-topic=all]");
+    browser.wait_for("!document.getElementById('evidence').hidden");
+    let evidence = clicked.elapsed();
+    eprintln!(
+        "opened in {opened:?} (first view drawn {rendered} ms after navigation, {rows} rows); \
+         a cell's evidence in {evidence:?}"
+    );
+    browser.screenshot("report-large-overview");
 }

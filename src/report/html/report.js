@@ -198,8 +198,9 @@
     for (const i of list.slice(state.evPage * EVIDENCE, (state.evPage + 1) * EVIDENCE)) {
       const q = s[i];
       const li = el("li", { "data-sentence": i });
-      li.appendChild(el("span", { class: "badge " + stanceClass(q[3]) }, stanceName(q[3])));
-      li.appendChild(el("span", { class: "p", title: `P(${labels[k]})` }, q[5][k].toFixed(2)));
+      const own = q[3] >= 0 ? ` ${q[5][q[3]].toFixed(2)}` : "";
+      li.appendChild(el("span", { class: "badge " + stanceClass(q[3]) }, stanceName(q[3]) + own));
+      li.appendChild(el("span", { class: "p", "data-p": q[5][k] }, `P(${labels[k]}) ${q[5][k].toFixed(2)}`));
       li.appendChild(el("q", { class: "text" }, q[2]));
       const who = speakers[q[0]][0];
       if (who !== experts[e][0]) li.appendChild(el("span", { class: "p" }, ` (as ${who})`));
