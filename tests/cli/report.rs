@@ -352,6 +352,92 @@ fn unharmed(browser: &Browser) {
     assert_eq!(found, json!([0, null]));
 }
 
+/// `(expert, topic, n)` of the page's experts block.
+fn page_cells(page: &Path) -> BTreeSet<(String, String, u64)> {
+    let topics = block(page, "meta")["topics"].clone();
+    let mut cells = BTreeSet::new();
+    for row in block(page, "experts").as_array().unwrap() {
+        for c in row[2].as_array().unwrap() {
+            let topic = topics[c[0].as_u64().unwrap() as usize].as_str().unwrap();
+            let expert = row[0].as_str().unwrap().to_string();
+            cells.insert((expert, topic.to_string(), c[1].as_u64().unwrap()));
+        }
+    }
+    cells
+}
+
+#[test]
+fn uncertain_sentences_stay_out_of_the_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = repo("tests/fixtures/report");
+    let args = [folder.to_str().unwrap(), "--min-confidence", "0.7"];
+    let page = report(dir.path(), FAST, &args);
+    let lines = scored(FAST, &args);
+    assert_eq!(page_cells(&page), expected_cells(&lines));
+    let uncertain = of_type(&lines, "quote")
+        .iter()
+        .filter(|q| q["stance"] == "uncertain")
+        .count();
+    assert!(uncertain > 0);
+    let sentences = block(&page, "sentences");
+    let marked = sentences
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s[3] == -1)
+        .count();
+    assert_eq!(marked, uncertain);
+}
+
+#[test]
+fn labels_without_polarity_colour_cells_by_stance() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = crate::labels::relabelled(dir.path(), "fomc.jsonl", 450, crate::labels::fomc);
+    let model = dir.path().join("fomc.json");
+    crate::labels::train(&data, &model, &[]);
+    let out = dir.path().join("r.html");
+    let quotes = [
+        "--text-field",
+        "sentence",
+        "--quotes",
+        data.to_str().unwrap(),
+    ];
+    stance()
+        .arg("report")
+        .arg("--model")
+        .arg(&model)
+        .args(quotes)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut cmd = stance();
+    cmd.args(["score", "--format", "jsonl", "--model"])
+        .arg(&model)
+        .args(quotes);
+    let lines = json_lines(&stdout_of(&mut cmd));
+    browser.open(&out);
+    assert_eq!(heatmap(&browser).0, expected_cells(&lines));
+    assert_eq!(browser.texts("#legend .swatch").len(), 3);
+    // Each cell's title names its stance, the expert line's.
+    let titles = browser.eval(
+        "return Array.from(document.querySelectorAll('#heatmap td[data-n]:not(.empty)'))\
+         .map(td => [td.closest('tr').dataset.expert, td.dataset.topic, td.title]);",
+    );
+    for t in titles.as_array().unwrap() {
+        let expert = of_type(&lines, "expert")
+            .into_iter()
+            .find(|e| e["speaker"] == t[0] && e["topic"] == t[1])
+            .unwrap();
+        let stance = format!(": {} (P", expert["stance"].as_str().unwrap());
+        assert!(t[2].as_str().unwrap().contains(&stance), "{t}");
+    }
+    browser.screenshot("report-labels-overview");
+}
+
 #[test]
 fn hostile_markup_in_sentences_and_names_shows_as_text() {
     let Some(browser) = Browser::start() else {
@@ -460,23 +546,7 @@ fn scored_output_is_read_back_with_the_same_experts() {
         .arg(&out)
         .assert()
         .success();
-    let experts = block(&out, "experts");
-    let topics = block(&out, "meta")["topics"].clone();
-    let mut cells = BTreeSet::new();
-    for row in experts.as_array().unwrap() {
-        for c in row[2].as_array().unwrap() {
-            let topic = topics[c[0].as_u64().unwrap() as usize]
-                .as_str()
-                .unwrap()
-                .to_string();
-            cells.insert((
-                row[0].as_str().unwrap().to_string(),
-                topic,
-                c[1].as_u64().unwrap(),
-            ));
-        }
-    }
-    assert_eq!(cells, expected_cells(&lines));
+    assert_eq!(page_cells(&out), expected_cells(&lines));
     let articles = block(&out, "articles");
     let has_text: Vec<(String, bool)> = articles
         .as_array()
