@@ -96,10 +96,13 @@ pub fn run(args: ReportArgs) -> Result<Outcome> {
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     out.commit()?;
     let experts = rows.iter().filter(|r| r.topic == "all").count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let sentences = data.sentences.len();
     eprintln!(
-        "stance: wrote {} ({experts} experts, {} sentences, {:.1} MB)",
+        "stance: wrote {} ({experts} expert{}, {sentences} sentence{}, {:.1} MB)",
         args.out.display(),
-        data.sentences.len(),
+        plural(experts),
+        plural(sentences),
         std::fs::metadata(&args.out).map_or(0, |m| m.len()) as f64 / 1e6
     );
     if skipped > 0 {

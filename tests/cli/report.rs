@@ -603,6 +603,27 @@ fn scored_output_is_read_back_with_the_same_experts() {
 }
 
 #[test]
+fn a_bad_record_stops_the_report_or_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = dir.path().join("q.jsonl");
+    let good = json!({"speaker": "Ann Lee", "text": "Growth will be strong next year."});
+    std::fs::write(&records, format!("{good}\nnot json\n{good}\n")).unwrap();
+    let out = dir.path().join("r.html");
+    let mut cmd = stance();
+    cmd.args(["report", "--model", FAST, "--quotes"])
+        .arg(&records)
+        .arg("--out")
+        .arg(&out)
+        .current_dir(repo("."));
+    let err = stderr_of(&mut cmd, 2);
+    assert!(err.contains("q.jsonl:2: malformed JSON"), "{err}");
+    assert!(!out.exists(), "no page is left half written");
+    let err = stderr_of(cmd.arg("--skip-invalid"), 1);
+    assert!(err.contains("skipped") && out.exists(), "{err}");
+    assert_eq!(block(&out, "meta")["sentences"], 2);
+}
+
+#[test]
 fn a_missing_output_folder_is_an_error_before_scoring() {
     let err = stderr_of(
         stance()

@@ -266,7 +266,7 @@
       });
     }
     if (focus !== null) {
-      const m = document.querySelector(`mark[data-q="${focus}"]`);
+      const m = document.querySelector(`mark[data-q="${Number(focus)}"]`);
       if (m) {
         m.classList.add("flash");
         m.scrollIntoView({ block: "center" });
