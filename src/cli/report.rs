@@ -11,6 +11,8 @@ use super::{article_paths, Outcome};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use dates::Dates;
+use stance::aggregate::ExpertTopic;
+use stance::aliases::SpeakerIndex;
 use stance::atomic::AtomicFile;
 use stance::output::html::data::ReportData;
 use stance::output::html::score::{write_report, ReportInfo};
@@ -47,43 +49,32 @@ pub struct ReportArgs {
     scoring: ScoringArgs,
 }
 
+/// What the page shows: the sentences kept, the (expert, topic) rows and how spellings were
+/// merged into them, the model, and the bad inputs passed over.
+struct Collected {
+    data: ReportData,
+    rows: Vec<ExpertTopic>,
+    speakers: SpeakerIndex,
+    model: String,
+    min_confidence: f64,
+    skipped: usize,
+}
+
 pub fn run(args: ReportArgs) -> Result<Outcome> {
     check_out(&args.out)?;
     let dates = Dates::from_args(&args.date, args.dates.as_deref())?;
     let title = "stance report";
-    let (data, rows, speakers, model, min_confidence, skipped);
-    if let Some(path) = &args.scored {
-        let read = scored::read(path, &dates, args.scoring.skip_invalid())?;
-        data = read.data;
-        (rows, speakers) = data.aggregate(&args.scoring.aliases()?);
-        (model, min_confidence, skipped) = (read.model, 0.0, read.skipped);
-    } else {
-        let inputs = match &args.quotes {
-            Some(path) => Inputs::Quotes(path.clone()),
-            None => Inputs::Articles(article_paths(&args.inputs)?),
-        };
-        let none = Emit {
-            quotes: false,
-            experts: false,
-        };
-        let config = args.scoring.resolve(inputs, Format::Jsonl, none, true)?;
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(config.threads())
-            .build()
-            .context("cannot start the worker threads")?;
-        let mut collected = ReportData::new(config.model.labels(), config.model.topics());
-        let mut keep = |q| dates.add(&mut collected, &q);
-        let finished = score_into(&config, &pool, &mut Sink::Each(&mut keep))?;
-        if let Inputs::Articles(paths) = &config.inputs {
-            if paths.len() > 1 {
-                report_articles(&finished.articles, false)?;
-            }
-        }
-        data = collected;
-        (rows, speakers) = (finished.rows, finished.speakers);
-        model = config.model.name().to_string();
-        (min_confidence, skipped) = (config.min_confidence(), finished.skipped);
-    }
+    let Collected {
+        data,
+        rows,
+        speakers,
+        model,
+        min_confidence,
+        skipped,
+    } = match &args.scored {
+        Some(path) => read_scored(path, &args.scoring, &dates)?,
+        None => score(&args, &dates)?,
+    };
     dates.warn_unreadable();
     let info = ReportInfo {
         title,
@@ -116,6 +107,53 @@ pub fn run(args: ReportArgs) -> Result<Outcome> {
         return Ok(Outcome::FellShort);
     }
     Ok(Outcome::Done)
+}
+
+/// Reads `score --format jsonl` output and aggregates its quote lines again.
+fn read_scored(path: &Path, scoring: &ScoringArgs, dates: &Dates) -> Result<Collected> {
+    let read = scored::read(path, dates, scoring.skip_invalid())?;
+    let (rows, speakers) = read.data.aggregate(&scoring.aliases()?);
+    Ok(Collected {
+        data: read.data,
+        rows,
+        speakers,
+        model: read.model,
+        min_confidence: 0.0,
+        skipped: read.skipped,
+    })
+}
+
+/// Scores articles or quote records with `score`'s pipeline, keeping each sentence as it comes.
+fn score(args: &ReportArgs, dates: &Dates) -> Result<Collected> {
+    let inputs = match &args.quotes {
+        Some(path) => Inputs::Quotes(path.clone()),
+        None => Inputs::Articles(article_paths(&args.inputs)?),
+    };
+    let none = Emit {
+        quotes: false,
+        experts: false,
+    };
+    let config = args.scoring.resolve(inputs, Format::Jsonl, none, true)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads())
+        .build()
+        .context("cannot start the worker threads")?;
+    let mut data = ReportData::new(config.model.labels(), config.model.topics());
+    let mut keep = |q| dates.add(&mut data, &q);
+    let finished = score_into(&config, &pool, &mut Sink::Each(&mut keep))?;
+    if let Inputs::Articles(paths) = &config.inputs {
+        if paths.len() > 1 {
+            report_articles(&finished.articles, false)?;
+        }
+    }
+    Ok(Collected {
+        data,
+        rows: finished.rows,
+        speakers: finished.speakers,
+        model: config.model.name().to_string(),
+        min_confidence: config.min_confidence(),
+        skipped: finished.skipped,
+    })
 }
 
 /// Fails before any scoring when the page cannot be written where asked.

@@ -184,7 +184,7 @@ impl ScoringArgs {
     /// Checks the flags and loads the model: the settings of a run over `inputs` written in
     /// `format` (an expert table without `--wide`, `--by` or `--list-empty`).
     pub(super) fn resolve(
-        self,
+        &self,
         inputs: Inputs,
         format: Format,
         emit: Emit,
@@ -201,7 +201,10 @@ impl ScoringArgs {
         }
         let aliases = self.aliases()?;
         let model = load_model(self.model.as_deref())?;
-        let text_field = self.text_field.unwrap_or(model.fields().text.clone());
+        let text_field = self
+            .text_field
+            .clone()
+            .unwrap_or(model.fields().text.clone());
         Ok(ScoreConfig {
             model,
             inputs,

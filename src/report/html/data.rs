@@ -1,5 +1,6 @@
 //! What a report keeps of each scored sentence while a run streams: a compact record (names and
-//! articles interned as numbers, probabilities as `f32`, the five strongest explanation terms),
+//! articles, dates and explanation terms interned as numbers, probabilities as `f32`, the five
+//! strongest terms),
 //! so that 100,000 sentences fit in tens of megabytes; and what the over-time chart reads of
 //! them, per expert and month.
 
@@ -50,7 +51,8 @@ pub struct Sentence {
     pub topics: Box<[u8]>,
     /// `YYYY-MM-DD` or `YYYY-MM` (see [`ReportData::dates`]).
     pub date: Option<u32>,
-    pub terms: Box<[(Box<str>, f32)]>,
+    /// The strongest explanation terms (see [`ReportData::terms`]) and their weights.
+    pub terms: Box<[(u32, f32)]>,
 }
 
 /// The sentences of a run, collected as they are scored.
@@ -61,6 +63,7 @@ pub struct ReportData {
     pub speakers: Interner,
     pub articles: Interner,
     pub dates: Interner,
+    pub terms: Interner,
     pub sentences: Vec<Sentence>,
     /// Topics not in `topics` are added as they come (for scored sentences read back, whose
     /// model is not at hand), instead of being left out.
@@ -80,6 +83,7 @@ impl ReportData {
             speakers: Interner::default(),
             articles: Interner::default(),
             dates: Interner::default(),
+            terms: Interner::default(),
             sentences: Vec::new(),
             open_topics: false,
         }
@@ -117,7 +121,7 @@ impl ReportData {
             date: date.map(|d| self.dates.intern(d)),
             terms: terms
                 .iter()
-                .map(|t| (t.term.as_str().into(), round3(t.weight)))
+                .map(|t| (self.terms.intern(&t.term), round3(t.weight)))
                 .collect(),
         });
     }

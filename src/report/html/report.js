@@ -291,7 +291,7 @@
     if (q[8].length) {
       tip.appendChild(el("div", {}, "strongest terms:"));
       const ul = el("ul", { class: "terms" });
-      q[8].forEach(([term, w]) => ul.appendChild(el("li", {}, `${term} ${fmt(w)}`)));
+      q[8].forEach(([term, w]) => ul.appendChild(el("li", {}, `${data("terms")[term]} ${fmt(w)}`)));
       tip.appendChild(ul);
     }
     const r = mark.getBoundingClientRect();

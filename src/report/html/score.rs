@@ -7,7 +7,7 @@
 //! read only when its block is written, split at the sentences' byte spans here (so the script
 //! never handles UTF-8 offsets), and parsed by the script only when the article is opened.
 
-use super::data::{ReportData, Sentence};
+use super::data::{round3, ReportData, Sentence};
 use super::{escape, write_head, write_script_json};
 use crate::score::aggregate::{ExpertTopic, ALL_TOPICS};
 use crate::score::aliases::SpeakerIndex;
@@ -64,6 +64,7 @@ pub fn write_report(
         .collect();
     block(w, "speakers", &speaker_rows)?;
     block(w, "dates", &data.dates.names)?;
+    block(w, "terms", &data.terms.names)?;
     block(w, "timeline", &data.timeline(&expert_of))?;
     write_sentences(w, &data.sentences)?;
     write_articles(w, data, text)?;
@@ -103,10 +104,6 @@ fn expert_rows<'a>(
     (names, rows)
 }
 
-fn round3(x: f64) -> f32 {
-    super::data::round3(x)
-}
-
 /// A `<script type="application/json">` block holding `value`.
 fn block<T: serde::Serialize + ?Sized>(w: &mut dyn Write, id: &str, value: &T) -> io::Result<()> {
     write!(w, "<script type=\"application/json\" id=\"data-{id}\">")?;
@@ -115,7 +112,8 @@ fn block<T: serde::Serialize + ?Sized>(w: &mut dyn Write, id: &str, value: &T) -
 }
 
 /// The sentences, one array each: speaker, article, text, stance (-1: uncertain), score,
-/// probabilities, topics, date, explanation terms (`[term, weight]`).
+/// probabilities, topics, date, explanation terms (`[term, weight]`, the term as its position in
+/// the `terms` block).
 fn write_sentences(w: &mut dyn Write, sentences: &[Sentence]) -> io::Result<()> {
     w.write_all(b"<script type=\"application/json\" id=\"data-sentences\">[")?;
     for (i, s) in sentences.iter().enumerate() {
