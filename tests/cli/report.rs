@@ -489,15 +489,23 @@ fn hostile_markup_in_sentences_and_names_shows_as_text() {
 }
 
 #[test]
-fn many_experts_page_fifty_rows_at_a_time() {
+fn many_experts_and_sentences_come_a_page_at_a_time() {
     let Some(browser) = Browser::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let records = dir.path().join("q.jsonl");
-    let lines: Vec<String> = (0..120)
-        .map(|i| json!({"speaker": format!("Expert Number{i:03}"), "text": "Trade will grow fast next year.", "date": "2024-01-05"}).to_string())
+    let record = |speaker: String, text: String| json!({"speaker": speaker, "text": text});
+    let mut lines: Vec<String> = (0..120)
+        .map(|i| record(format!("Expert Number{i:03}"), "Trade will grow.".into()).to_string())
         .collect();
+    let many: Vec<String> = (0..45)
+        .map(|i| format!("Trade will grow by {i} percent next year."))
+        .collect();
+    lines.extend(
+        many.iter()
+            .map(|t| record("Zed Many".into(), t.clone()).to_string()),
+    );
     std::fs::write(&records, lines.join("\n")).unwrap();
     let page = report(dir.path(), FAST, &["--quotes", records.to_str().unwrap()]);
     browser.open(&page);
@@ -505,9 +513,29 @@ fn many_experts_page_fifty_rows_at_a_time() {
     browser.click("#rows-pager .next");
     browser.click("#rows-pager .next");
     let rows = heatmap(&browser).1;
-    assert_eq!(rows.len(), 20);
-    assert_eq!(rows[0], "Expert Number100");
-    assert!(browser.texts("#rows-pager")[0].contains("101–120 of 120"));
+    assert_eq!(rows.len(), 21);
+    assert_eq!(
+        (&rows[0][..], &rows[20][..]),
+        ("Expert Number100", "Zed Many")
+    );
+    assert!(browser.texts("#rows-pager")[0].contains("101–121 of 121"));
+
+    // The evidence of a cell of 45 sentences: 20, 20 and 5.
+    browser.click("tr[data-expert=\"Zed Many\"] td[data-topic=all]");
+    browser.wait_for("!document.getElementById('evidence').hidden");
+    let mut seen = Vec::new();
+    for (page, n) in [(1, 20), (2, 20), (3, 5)] {
+        let shown = browser.texts("#evidence-list li q");
+        assert_eq!(shown.len(), n, "page {page}");
+        seen.extend(shown);
+        if page < 3 {
+            browser.click("#evidence-pager .next");
+        }
+    }
+    seen.sort();
+    let mut expected = many.clone();
+    expected.sort();
+    assert_eq!(seen, expected);
 }
 
 #[test]
