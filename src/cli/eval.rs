@@ -1,7 +1,13 @@
 //! `stance eval`: accuracy, macro-F1, per-label scores and the confusion matrix of a model on
 //! labelled files, or of the training settings by stratified K-fold cross-validation (`--cv`).
+//! As text, JSON, or one self-contained HTML page (`--format html --out eval.html`) with the
+//! confusion matrix as a heatmap, the reliability diagram and the most confident mistakes.
 
-use super::train::{after_skipping, check_known, read_examples, Examples, TrainFlags};
+mod text;
+
+use super::train::{
+    after_skipping, check_known, check_out_dir, read_examples, Examples, TrainFlags,
+};
 use super::{display_paths, load_model, FieldArgs, Outcome};
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
@@ -10,6 +16,7 @@ use stance::calibrate::{Calibration, Reliability};
 use stance::cv::cross_validate;
 use stance::metrics::{StanceReport, TopicReport};
 use stance::model::{InputFields, StanceModel};
+use stance::output::html::eval::{write_eval, EvalPage, Mistake};
 use std::path::PathBuf;
 
 /// Evaluate a model on labelled files, or cross-validate the training settings with --cv.
@@ -24,9 +31,13 @@ pub struct EvalArgs {
     /// Instead of a model, cross-validate the training settings with K stratified folds.
     #[arg(long, value_name = "K")]
     cv: Option<usize>,
-    /// Output format.
+    /// Output format: text, json, or html (one self-contained page; needs --out).
     #[arg(long, value_enum, default_value = "text")]
     format: EvalFormat,
+    /// Write the report to this file (replaced whole, never left half-written) instead of
+    /// standard output. Required with --format html.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
     /// Exit with status 1 when macro-F1 is below this value.
     #[arg(long)]
     min_macro_f1: Option<f64>,
@@ -40,6 +51,7 @@ pub struct EvalArgs {
 enum EvalFormat {
     Text,
     Json,
+    Html,
 }
 
 /// What is evaluated: a model, or the training settings by K-fold cross-validation.
@@ -50,6 +62,8 @@ enum Subject {
 
 /// What an evaluation found.
 struct Evaluation {
+    /// The model's name (not for --cv).
+    model: Option<String>,
     stance: StanceReport,
     topics: Option<TopicReport>,
     fold_macro_f1: Option<Vec<f64>>,
@@ -60,6 +74,8 @@ struct Evaluation {
     calibration: Option<Calibration>,
     /// How often the confident predictions are right (not for --cv).
     confident: Option<Confident>,
+    /// The most confident mistakes with their explanations (html only, not for --cv).
+    mistakes: Option<Vec<Mistake>>,
 }
 
 /// Predictions at or above a confidence, and the share of them that is right.
@@ -76,6 +92,9 @@ const EVAL_CHUNK: usize = 512;
 
 /// The confidence `eval` reports the accuracy above: what `score --min-confidence 0.8` keeps.
 const CONFIDENT: f64 = 0.8;
+
+/// Mistakes the html page lists.
+const MISTAKES_SHOWN: usize = 20;
 
 impl Confident {
     fn new(probabilities: &[Vec<f64>], truth: &[usize], at_least: f64) -> Confident {
@@ -96,6 +115,14 @@ impl Confident {
 }
 
 pub fn run(args: EvalArgs) -> Result<Outcome> {
+    // Where the report goes is checked before anything is read or predicted.
+    match (&args.out, args.format) {
+        (None, EvalFormat::Html) => bail!(
+            "--format html writes a page to a file: add --out FILE (for example --out eval.html)"
+        ),
+        (Some(out), _) => check_out_dir(out, "report", "eval.html")?,
+        (None, _) => {}
+    }
     args.settings.start_threads()?;
     // A model is read first: its fields are the default ones.
     let subject = match args.cv {
@@ -118,30 +145,25 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
             let lexicon = args.settings.lexicon()?;
             let cv = cross_validate(&params, examples, &lexicon, k, encoded.as_ref())?;
             Evaluation {
+                model: None,
                 stance: cv.stance,
                 topics: cv.topics,
                 fold_macro_f1: Some(cv.fold_macro_f1),
                 reliability: None,
                 calibration: cv.calibration,
                 confident: None,
+                mistakes: None,
             }
         }
         Subject::Model(model) => evaluate_model(&model, &args, &read)?,
     };
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        EvalFormat::Text => write_text(&mut out, &evaluation)?,
-        EvalFormat::Json => {
-            let mut value = serde_json::to_value(&evaluation.stance)?;
-            value["topics"] = json!(evaluation.topics);
-            value["fold_macro_f1"] = json!(evaluation.fold_macro_f1);
-            value["ece"] = json!(evaluation.reliability.as_ref().map(|r| r.ece));
-            value["reliability"] = json!(evaluation.reliability.as_ref().map(|r| &r.bins));
-            value["calibration"] = json!(evaluation.calibration);
-            value["confident"] = json!(evaluation.confident);
-            serde_json::to_writer(&mut out, &value)?;
-            std::io::Write::write_all(&mut out, b"\n")?;
+    match &args.out {
+        Some(path) => {
+            let mut bytes = Vec::new();
+            write_report(&mut bytes, &evaluation, &args)?;
+            stance::atomic::write_atomic(path, &bytes)?;
         }
+        None => write_report(&mut std::io::stdout().lock(), &evaluation, &args)?,
     }
     let short = args
         .min_macro_f1
@@ -152,6 +174,38 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
         Outcome::Done
     };
     Ok(after_skipping(skipped, outcome))
+}
+
+fn write_report(w: &mut dyn std::io::Write, e: &Evaluation, args: &EvalArgs) -> Result<()> {
+    match args.format {
+        EvalFormat::Text => text::write_text(w, e)?,
+        EvalFormat::Json => {
+            let mut value = serde_json::to_value(&e.stance)?;
+            value["topics"] = json!(e.topics);
+            value["fold_macro_f1"] = json!(e.fold_macro_f1);
+            value["ece"] = json!(e.reliability.as_ref().map(|r| r.ece));
+            value["reliability"] = json!(e.reliability.as_ref().map(|r| &r.bins));
+            value["calibration"] = json!(e.calibration);
+            value["confident"] = json!(e.confident);
+            serde_json::to_writer(&mut *w, &value)?;
+            w.write_all(b"\n")?;
+        }
+        EvalFormat::Html => {
+            let data: Vec<String> = args.data.iter().map(|p| p.display().to_string()).collect();
+            let page = EvalPage {
+                model: e.model.as_deref(),
+                data: &data,
+                stance: &e.stance,
+                topics: e.topics.as_ref(),
+                reliability: e.reliability.as_ref(),
+                calibration: e.calibration.as_ref(),
+                folds: e.fold_macro_f1.as_deref(),
+                mistakes: e.mistakes.as_deref(),
+            };
+            write_eval(w, &page)?;
+        }
+    }
+    Ok(())
 }
 
 /// Predicts every record of the files and scores the predictions. Labels and topics the model
@@ -188,123 +242,62 @@ fn evaluate_model(model: &StanceModel, args: &EvalArgs, read: &Examples) -> Resu
     }
     let topics = (!topic_truth.is_empty())
         .then(|| TopicReport::new(model.topics(), &topic_truth, &topic_pred));
+    let mistakes = matches!(args.format, EvalFormat::Html)
+        .then(|| confident_mistakes(model, args, read, &truth, &probabilities))
+        .transpose()?;
     Ok(Evaluation {
+        model: Some(model.name().to_string()),
         stance: StanceReport::new(model.labels(), &truth, &predicted),
         topics,
         fold_macro_f1: None,
         reliability: Some(Reliability::new(&probabilities, &truth)),
         calibration: model.calibration().cloned(),
         confident: Some(Confident::new(&probabilities, &truth, CONFIDENT)),
+        mistakes,
     })
 }
 
-fn write_text(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Result<()> {
-    let s = &e.stance;
-    writeln!(w, "sentences  {}", s.n)?;
-    writeln!(w, "accuracy   {:.4}", s.accuracy)?;
-    writeln!(w, "macro-F1   {:.4}", s.macro_f1)?;
-    if let Some(folds) = &e.fold_macro_f1 {
-        let list: Vec<String> = folds.iter().map(|f| format!("{f:.4}")).collect();
-        writeln!(
-            w,
-            "folds      {} (macro-F1 per fold: {})",
-            folds.len(),
-            list.join(" ")
-        )?;
-    }
-    let width = s
-        .confusion
-        .labels
+/// The [`MISTAKES_SHOWN`] wrong predictions of highest confidence (file order on ties), with
+/// their explanations: only those sentences are predicted again, with `explain` set (label and
+/// probability stay those of the first pass, which chose them).
+fn confident_mistakes(
+    model: &StanceModel,
+    args: &EvalArgs,
+    read: &Examples,
+    truth: &[usize],
+    probabilities: &[Vec<f64>],
+) -> Result<Vec<Mistake>> {
+    let mut wrong: Vec<(usize, f64)> = probabilities
         .iter()
-        .map(String::len)
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    writeln!(
-        w,
-        "\n{:width$}  precision  recall  f1      support",
-        "label"
-    )?;
-    for label in &s.confusion.labels {
-        let l = &s.per_label[label];
-        writeln!(
-            w,
-            "{label:width$}  {:<9.4}  {:<6.4}  {:<6.4}  {}",
-            l.precision, l.recall, l.f1, l.support
-        )?;
-    }
-    writeln!(w, "\nconfusion (rows: true label, columns: predicted)")?;
-    write!(w, "{:width$}", "")?;
-    for label in &s.confusion.labels {
-        write!(w, "  {label:>width$}")?;
-    }
-    writeln!(w)?;
-    for (label, row) in s.confusion.labels.iter().zip(&s.confusion.matrix) {
-        write!(w, "{label:width$}")?;
-        for n in row {
-            write!(w, "  {n:>width$}")?;
-        }
-        writeln!(w)?;
-    }
-    write_calibration(w, e)?;
-    if let Some(t) = &e.topics {
-        writeln!(
-            w,
-            "\ntopics     micro-F1 {:.4}  macro-F1 {:.4}  ({} sentences)",
-            t.micro_f1, t.macro_f1, t.n
-        )?;
-        let width = t
-            .per_topic
-            .keys()
-            .map(String::len)
-            .max()
-            .unwrap_or(5)
-            .max(5);
-        writeln!(w, "{:width$}  precision  recall  f1      support", "topic")?;
-        for (topic, l) in &t.per_topic {
-            writeln!(
-                w,
-                "{topic:width$}  {:<9.4}  {:<6.4}  {:<6.4}  {}",
-                l.precision, l.recall, l.f1, l.support
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn write_calibration(w: &mut dyn std::io::Write, e: &Evaluation) -> std::io::Result<()> {
-    if let Some(c) = &e.calibration {
-        let on = match &c.held_out {
-            Some(d) => format!("{} held-out sentences", d.examples),
-            None => "cross-validation folds".to_string(),
-        };
-        writeln!(
-            w,
-            "\ncalibration temperature {:.3}, fitted on {on} (their ECE {:.4} -> {:.4})",
-            c.temperature, c.ece_before, c.ece_after
-        )?;
-    }
-    let Some(r) = &e.reliability else {
-        return Ok(());
-    };
-    writeln!(w, "\nexpected calibration error (ECE) {:.4}", r.ece)?;
-    if let Some(c) = &e.confident {
-        writeln!(
-            w,
-            "confidence >= {:.1}: {} sentences ({:.1}%), accuracy {}",
-            c.at_least,
-            c.n,
-            100.0 * c.n as f64 / e.stance.n.max(1) as f64,
-            c.accuracy.map_or("-".into(), |a| format!("{a:.4}"))
-        )?;
-    }
-    writeln!(w, "confidence  sentences  mean confidence  accuracy")?;
-    for b in r.bins.iter().filter(|b| b.n > 0) {
-        writeln!(
-            w,
-            "{:.1}-{:.1}     {:>9}  {:>15.3}  {:>8.3}",
-            b.lower, b.upper, b.n, b.confidence, b.accuracy
-        )?;
-    }
-    Ok(())
+        .zip(truth)
+        .enumerate()
+        .filter_map(|(i, (p, &t))| {
+            let best = stance::metrics::argmax(p);
+            (best != t).then_some((i, p[best]))
+        })
+        .collect();
+    wrong.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    wrong.truncate(MISTAKES_SHOWN);
+    let texts: Vec<&str> = wrong
+        .iter()
+        .map(|&(i, _)| read.examples[i].text.as_str())
+        .collect();
+    let explained = model.predict_batch(&texts, true)?;
+    Ok(wrong
+        .iter()
+        .zip(explained)
+        .map(|(&(i, probability), (_, e))| {
+            let (file, line) = read.origins[i];
+            Mistake {
+                text: read.examples[i].text.clone(),
+                source: format!("{}:{line}", args.data[file].display()),
+                truth: model.label(truth[i]).to_string(),
+                predicted: model
+                    .label(stance::metrics::argmax(&probabilities[i]))
+                    .to_string(),
+                probability,
+                explanation: e.expect("predicted with explain"),
+            }
+        })
+        .collect())
 }

@@ -297,7 +297,7 @@ pub fn run(args: TrainArgs) -> Result<Outcome> {
         anyhow::bail!("{files}: no labelled sentences; each line needs a text and a label");
     }
     let polarity = polarity_of(args.polarity.as_deref(), &examples)?;
-    check_out_dir(&args.out)?;
+    check_out_dir(&args.out, "model", "model.json")?;
     let encoded = args.settings.encode(&examples, Some(&args.out))?;
     let (params, grid) = if args.tune {
         let (chosen, grid) = tune(&params, &examples, &lexicon, TUNE_FOLDS, encoded.as_ref())
@@ -512,23 +512,24 @@ fn small_data_warnings(model: &StanceModel) -> Vec<String> {
     warnings
 }
 
-/// Fails early, before any training, when the model could not be written.
-fn check_out_dir(out: &Path) -> Result<()> {
+/// Fails early, before any work, when `--out` could not be written: `what` names the output
+/// ("model") and `example` a file name to suggest when `out` is a folder.
+pub fn check_out_dir(out: &Path, what: &str, example: &str) -> Result<()> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     anyhow::ensure!(
         dir.is_dir(),
-        "cannot write model {}: folder {} does not exist; create it or choose another --out",
+        "cannot write {what} {}: folder {} does not exist; create it or choose another --out",
         out.display(),
         dir.display()
     );
     anyhow::ensure!(
         !out.is_dir(),
-        "cannot write model {}: it is a folder; give a file name such as {}",
+        "cannot write {what} {}: it is a folder; give a file name such as {}",
         out.display(),
-        out.join("model.json").display()
+        out.join(example).display()
     );
     Ok(())
 }

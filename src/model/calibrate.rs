@@ -47,6 +47,15 @@ impl Calibration {
             held_out: None,
         }
     }
+
+    /// What the temperature was fitted on, for people: "335 held-out sentences" or
+    /// "cross-validation folds".
+    pub fn fitted_on(&self) -> String {
+        match &self.held_out {
+            Some(d) => format!("{} held-out sentences", d.examples),
+            None => "cross-validation folds".to_string(),
+        }
+    }
 }
 
 /// Mean negative log-likelihood of the true classes at temperature `t`.

@@ -5,6 +5,7 @@ mod data;
 mod emit;
 mod encoder;
 mod eval;
+mod eval_html;
 mod explain;
 mod extract;
 mod input;
