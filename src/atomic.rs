@@ -19,23 +19,72 @@ pub const PAUSE_BEFORE_RENAME: &str = "STANCE_TEST_PAUSE_BEFORE_RENAME";
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".stance-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    set_readable(tmp.as_file()).map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(tmp.path(), e))?;
-    pause_before_rename(tmp.path(), path);
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)
+        .map_err(|e| Error::io(file.tmp.path(), e))?;
+    file.commit()
+}
+
+/// A file written piece by piece (buffered) into a temporary file beside `path`, which
+/// [`AtomicFile::commit`] flushes to disk and renames over `path`; dropped without committing,
+/// it is removed and `path` is left as it was.
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    tmp: tempfile::NamedTempFile<std::io::BufWriter<std::fs::File>>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file in `path`'s folder (an error naming the folder when it is
+    /// missing or not writable).
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".stance-")
+            .suffix(".tmp")
+            .make_in(dir, |p| {
+                let file = std::fs::File::options()
+                    .write(true)
+                    .create_new(true)
+                    .open(p)?;
+                set_readable(&file)?;
+                Ok(std::io::BufWriter::with_capacity(1 << 16, file))
+            })
+            .map_err(|e| Error::io(dir, e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+        })
+    }
+
+    /// Flushes the file to disk and renames it over the destination.
+    pub fn commit(mut self) -> Result<()> {
+        let tmp = self.tmp.path().to_path_buf();
+        let file = self.tmp.as_file_mut();
+        file.flush().map_err(|e| Error::io(&tmp, e))?;
+        file.get_ref().sync_all().map_err(|e| Error::io(&tmp, e))?;
+        pause_before_rename(&tmp, &self.path);
+        self.tmp
+            .persist(&self.path)
+            .map_err(|e| Error::io(&self.path, e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.as_file_mut().write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.tmp.as_file_mut().write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.as_file_mut().flush()
+    }
 }
 
 /// The test hook: sleeps for [`PAUSE_BEFORE_RENAME`] milliseconds when it is set.

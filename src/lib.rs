@@ -10,7 +10,7 @@
 //!   model file that holds them (with a record of how they were trained);
 //! - [`train`]: labelled examples -> a model: fitting, cross-validation, tuning;
 //! - [`score`]: sentences -> stances and topics, aggregated per expert and topic with evidence;
-//! - [`report`]: scored sentences and experts -> table, JSON Lines or CSV.
+//! - [`report`]: scored sentences and experts -> table, JSON Lines, CSV or an HTML page.
 //!
 //! [`metrics`] (F1, confusion matrices, calibration error), [`error`] and [`atomic`] (files
 //! written by rename) serve every stage. The old flat paths (`stance::data`, `stance::output`,

@@ -6,6 +6,7 @@ mod data;
 mod eval;
 mod explain;
 mod extract;
+mod report;
 mod score;
 mod train;
 
@@ -32,6 +33,7 @@ enum Command {
     Eval(eval::EvalArgs),
     Score(score::ScoreArgs),
     Aggregate(aggregate::AggregateArgs),
+    Report(report::ReportArgs),
     Explain(explain::ExplainArgs),
     Data(data::DataArgs),
 }
@@ -52,6 +54,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Eval(args) => eval::run(args),
         Command::Score(args) => score::run(args),
         Command::Aggregate(args) => aggregate::run(args),
+        Command::Report(args) => report::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Data(args) => data::run(args),
     }

@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use render::{quote_columns, Renderer};
 use stance::aggregate::{AggregateParams, Aggregator, ExpertTopic};
-use stance::aliases::Aliases;
+use stance::aliases::{Aliases, SpeakerIndex};
 use stance::data::{ReadOptions, RecordReader};
 use stance::error::Error;
 use stance::model::StanceModel;
@@ -39,13 +39,6 @@ pub struct ScoreArgs {
     /// (see `stance aggregate`).
     #[arg(long, value_name = "FILE", conflicts_with = "quotes")]
     articles: Option<PathBuf>,
-    /// Field or column holding the sentence in --quotes records [default: the one the model
-    /// was trained with, else "text"].
-    #[arg(long)]
-    text_field: Option<String>,
-    /// Model file [default: $STANCE_MODEL, else the shipped models/default.json].
-    #[arg(long)]
-    model: Option<PathBuf>,
     /// Output format [default: table on a terminal, else jsonl].
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
@@ -66,17 +59,10 @@ pub struct ScoreArgs {
     /// else the terminal's, else 100 characters) and clipping the text with "…".
     #[arg(long)]
     wide: bool,
-    /// Alias file: "variant<TAB>canonical name" lines; these names are never merged by guess.
-    #[arg(long, value_name = "FILE")]
-    aliases: Option<PathBuf>,
     /// Explain each sentence's stance: the n-grams that pushed it, with weights that add up to
     /// the margin between the chosen label and the runner-up (JSON Lines and CSV).
     #[arg(long)]
     explain: bool,
-    /// Sentences whose most probable label is less probable than this are "uncertain" and left
-    /// out of the per-expert aggregates.
-    #[arg(long, value_name = "P", default_value_t = 0.0)]
-    min_confidence: f64,
     /// In the table, list every sentence as well as the experts (like --emit quotes,experts).
     #[arg(long)]
     sentences: bool,
@@ -84,6 +70,27 @@ pub struct ScoreArgs {
     /// was found, one path a line (like `rg --files-without-match`).
     #[arg(long, conflicts_with = "quotes")]
     list_empty: bool,
+    #[command(flatten)]
+    scoring: ScoringArgs,
+}
+
+/// The flags of how sentences are read and scored, shared by `score` and `report`.
+#[derive(Debug, Args)]
+pub struct ScoringArgs {
+    /// Field or column holding the sentence in --quotes records [default: the one the model
+    /// was trained with, else "text"].
+    #[arg(long)]
+    text_field: Option<String>,
+    /// Model file [default: $STANCE_MODEL, else the shipped models/default.json].
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Alias file: "variant<TAB>canonical name" lines; these names are never merged by guess.
+    #[arg(long, value_name = "FILE")]
+    aliases: Option<PathBuf>,
+    /// Sentences whose most probable label is less probable than this are "uncertain" and left
+    /// out of the per-expert aggregates.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    min_confidence: f64,
     /// Report a bad record or article on standard error and go on (exit 1 at the end if any
     /// was skipped), instead of stopping at the first with exit 2.
     #[arg(long)]
@@ -117,9 +124,9 @@ enum By {
 }
 
 /// Resolved, checked settings of a scoring run.
-struct ScoreConfig {
-    model: StanceModel,
-    inputs: Inputs,
+pub(super) struct ScoreConfig {
+    pub(super) model: StanceModel,
+    pub(super) inputs: Inputs,
     format: Format,
     emit: Emit,
     /// Write the aggregate's partial state (`--emit partial`).
@@ -139,7 +146,7 @@ struct ScoreConfig {
 }
 
 /// Where the sentences come from.
-enum Inputs {
+pub(super) enum Inputs {
     Quotes(PathBuf),
     Articles(Vec<PathBuf>),
     ArticleRecords(PathBuf),
@@ -147,17 +154,8 @@ enum Inputs {
 
 impl ScoreConfig {
     fn from_args(args: ScoreArgs) -> Result<Self> {
-        if !(0.0..=1.0).contains(&args.min_confidence) {
-            bail!(
-                "--min-confidence {} must lie between 0 and 1",
-                args.min_confidence
-            );
-        }
         if args.evidence > 100 {
             bail!("--evidence {} is too many; use at most 100", args.evidence);
-        }
-        if args.batch_size == 0 {
-            bail!("--batch-size must be at least 1");
         }
         let format = resolve_format(args.format);
         let by_article = args.by == By::Article;
@@ -180,36 +178,87 @@ impl ScoreConfig {
             (None, Some(path)) => Inputs::ArticleRecords(path),
             (None, None) => Inputs::Articles(article_paths(&args.inputs)?),
         };
-        let model = load_model(args.model.as_deref())?;
-        let text_field = args.text_field.unwrap_or(model.fields().text.clone());
+        let mut config = args.scoring.resolve(inputs, format, emit, args.explain)?;
+        config.partial = partial;
+        config.width = table::width(args.wide);
+        config.by_article = by_article;
+        config.aggregate.evidence = args.evidence;
+        config.list_empty = args.list_empty;
+        Ok(config)
+    }
+
+    /// The worker threads asked for (0: one per core).
+    pub(super) fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Sentences less probable than this are uncertain.
+    pub(super) fn min_confidence(&self) -> f64 {
+        self.options.min_confidence
+    }
+}
+
+impl ScoringArgs {
+    /// Checks the flags and loads the model: the settings of a run over `inputs` written in
+    /// `format` (an expert table without `--wide`, `--by` or `--list-empty`).
+    pub(super) fn resolve(
+        &self,
+        inputs: Inputs,
+        format: Format,
+        emit: Emit,
+        explain: bool,
+    ) -> Result<ScoreConfig> {
+        if !(0.0..=1.0).contains(&self.min_confidence) {
+            bail!(
+                "--min-confidence {} must lie between 0 and 1",
+                self.min_confidence
+            );
+        }
+        if self.batch_size == 0 {
+            bail!("--batch-size must be at least 1");
+        }
+        let aliases = self.aliases()?;
+        let model = load_model(self.model.as_deref())?;
+        let text_field = self
+            .text_field
+            .clone()
+            .unwrap_or(model.fields().text.clone());
         Ok(ScoreConfig {
             model,
             inputs,
             format,
             emit,
-            partial,
-            width: table::width(args.wide),
-            by_article,
-            aggregate: AggregateParams {
-                evidence: args.evidence,
-            },
-            aliases: match &args.aliases {
-                Some(path) => Aliases::read(path)?,
-                None => Aliases::default(),
-            },
-            list_empty: args.list_empty,
+            partial: false,
+            width: None,
+            by_article: false,
+            aggregate: AggregateParams::default(),
+            aliases,
+            list_empty: false,
             options: ScoreOptions {
-                explain: args.explain,
-                min_confidence: args.min_confidence,
+                explain,
+                min_confidence: self.min_confidence,
             },
             read: ReadOptions {
                 text_field,
                 label_field: None,
-                lossy: args.lossy,
+                lossy: self.lossy,
             },
-            skip_invalid: args.skip_invalid,
-            threads: args.threads,
-            batch: args.batch_size,
+            skip_invalid: self.skip_invalid,
+            threads: self.threads,
+            batch: self.batch_size,
+        })
+    }
+
+    /// Whether a bad record is passed over instead of stopping the run.
+    pub(super) fn skip_invalid(&self) -> bool {
+        self.skip_invalid
+    }
+
+    /// The file `--aliases` names, read (none without the flag).
+    pub(super) fn aliases(&self) -> Result<Aliases> {
+        Ok(match &self.aliases {
+            Some(path) => Aliases::read(path)?,
+            None => Aliases::default(),
         })
     }
 }
@@ -290,9 +339,11 @@ impl Batches {
 
 /// Where scored sentences go: JSON Lines and CSV are written as they come; the table needs
 /// every sentence for its column widths, so it keeps them.
-enum Sink<'a> {
+pub(super) enum Sink<'a> {
     Stream(Box<dyn Write + 'a>),
     Table(Vec<ScoredQuote>),
+    /// Each sentence handed over as it is scored, in input order.
+    Each(&'a mut dyn FnMut(ScoredQuote)),
 }
 
 pub fn run(args: ScoreArgs) -> Result<Outcome> {
@@ -312,7 +363,7 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
     // Whatever was scored before an error is written out before the error is reported.
     let flushed = match &mut sink {
         Sink::Stream(out) => out.flush(),
-        Sink::Table(_) => Ok(()),
+        _ => Ok(()),
     };
     let experts = result?;
     flushed?;
@@ -345,19 +396,21 @@ pub fn run(args: ScoreArgs) -> Result<Outcome> {
 }
 
 /// The aggregates of a run and the number of sentences scored.
-struct Finished {
-    rows: Vec<ExpertTopic>,
-    sentences: usize,
+pub(super) struct Finished {
+    pub(super) rows: Vec<ExpertTopic>,
+    /// How the spellings of names were merged into the experts of `rows`.
+    pub(super) speakers: SpeakerIndex,
+    pub(super) sentences: usize,
     /// Bad records or articles passed over with --skip-invalid.
-    skipped: usize,
-    articles: ArticleCounts,
+    pub(super) skipped: usize,
+    pub(super) articles: ArticleCounts,
 }
 
 /// Per-article accounting of a run over articles.
 #[derive(Default)]
-struct ArticleCounts {
+pub(super) struct ArticleCounts {
     /// The articles read and searched, in input order.
-    names: Vec<String>,
+    pub(super) names: Vec<String>,
     /// The articles in which nothing was found, in input order.
     empty: Vec<String>,
 }
@@ -365,7 +418,7 @@ struct ArticleCounts {
 /// Says on standard error how many articles gave sentences (a run over one article says so
 /// only when nothing was found, as "nothing to score"), and with `list_empty` prints the
 /// articles that gave none on standard output.
-fn report_articles(counts: &ArticleCounts, list_empty: bool) -> Result<()> {
+pub(super) fn report_articles(counts: &ArticleCounts, list_empty: bool) -> Result<()> {
     if list_empty {
         let mut out = std::io::stdout().lock();
         for name in &counts.empty {
@@ -390,7 +443,11 @@ fn report_articles(counts: &ArticleCounts, list_empty: bool) -> Result<()> {
 }
 
 /// Reads, scores and writes batch after batch; returns the aggregates once the input ends.
-fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -> Result<Finished> {
+pub(super) fn score_into(
+    config: &ScoreConfig,
+    pool: &rayon::ThreadPool,
+    sink: &mut Sink,
+) -> Result<Finished> {
     let labels = config.model.labels();
     let (mut batches, path) = match &config.inputs {
         Inputs::Quotes(path) => (Batches::Quotes(RecordReader::open(path)?), path.clone()),
@@ -421,7 +478,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         csv: quote_columns(config, &scorer, &first),
         dropped: Mutex::default(),
     };
-    let keep_quotes = matches!(sink, Sink::Table(_));
+    let keep_quotes = !matches!(sink, Sink::Stream(_));
     if let (Some(columns), Sink::Stream(out)) = (&render.csv, &mut *sink) {
         let mut header = Vec::new();
         columns.write_header(&mut header)?;
@@ -474,6 +531,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
                 match sink {
                     Sink::Stream(out) => out.write_all(&chunk.output)?,
                     Sink::Table(quotes) => quotes.append(&mut chunk.quotes),
+                    Sink::Each(take) => chunk.quotes.drain(..).for_each(&mut **take),
                 }
                 chunk.sentences().for_each(|s| aggregator.add_sentence(&s));
                 sentences += chunk.len();
@@ -503,7 +561,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
         aggregator.write_partial(&mut state)?;
         out.write_all(&state)?;
     }
-    let (rows, _) = aggregator.finish(&config.aliases);
+    let (rows, speakers) = aggregator.finish(&config.aliases);
     if let (Sink::Stream(out), true) = (sink, config.emit.experts) {
         let mut tail = Vec::new();
         match format {
@@ -517,6 +575,7 @@ fn score_into(config: &ScoreConfig, pool: &rayon::ThreadPool, sink: &mut Sink) -
     }
     Ok(Finished {
         rows,
+        speakers,
         sentences,
         skipped,
         articles,

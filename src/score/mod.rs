@@ -226,8 +226,8 @@ pub enum Work {
     Article { name: String, bytes: Vec<u8> },
     /// A quote record, parsed by the worker that scores it.
     Record(RawRecord),
-    /// An article record (`id`, `text`, optional `position`, `date` and other fields carried
-    /// onto its sentences), parsed by the worker that scores it.
+    /// An article record (`id`, `text`, optional `position`, and `date` and other fields
+    /// carried onto its sentences), parsed by the worker that scores it.
     ArticleRecord(RawRecord),
     /// An input that could not be read: its error, reported in its place.
     Unreadable(Error),
@@ -354,10 +354,13 @@ impl Scorer<'_> {
                              place in the archive)")
                         })?),
                     };
+                // `position` orders the run (it is the record's place in the archive, which a
+                // split run attaches); it is not a field of the article.
                 let extra: Map<String, Value> = record
                     .fields
                     .into_iter()
-                    .filter(|(k, _)| k != "id" && k != &self.read.text_field)
+                    .filter(|(k, _)| !["id", "position"].contains(&k.as_str()))
+                    .filter(|(k, _)| k != &self.read.text_field)
                     .collect();
                 Unit::article(id, &record.text, extra, position)
             }

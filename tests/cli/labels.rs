@@ -9,7 +9,12 @@ use std::path::{Path, PathBuf};
 /// `lines` sentences of the shipped training split relabelled by `rename` (labels it maps to
 /// `None` are left out), as JSON Lines with the sentence under `sentence` and the label under
 /// `sentiment`, and a speaker.
-fn relabelled(dir: &Path, name: &str, lines: usize, rename: fn(&str) -> Option<&str>) -> PathBuf {
+pub(crate) fn relabelled(
+    dir: &Path,
+    name: &str,
+    lines: usize,
+    rename: fn(&str) -> Option<&str>,
+) -> PathBuf {
     let text = std::fs::read_to_string(repo("data/corpus/train.jsonl")).unwrap();
     let mut out = String::new();
     for line in text.lines().take(lines) {
@@ -38,7 +43,7 @@ fn sentiment(stance: &str) -> Option<&str> {
     }
 }
 
-fn fomc(stance: &str) -> Option<&str> {
+pub(crate) fn fomc(stance: &str) -> Option<&str> {
     match stance {
         "optimistic" => Some("dovish"),
         "cautionary" => Some("hawkish"),
@@ -47,7 +52,7 @@ fn fomc(stance: &str) -> Option<&str> {
 }
 
 /// Trains on `data` with cross-validation (so the model is calibrated, as shipped models are).
-fn train(data: &Path, out: &Path, extra: &[&str]) -> String {
+pub(crate) fn train(data: &Path, out: &Path, extra: &[&str]) -> String {
     let mut cmd = stance();
     cmd.args(["train", "--encoder", "none", "--cv", "3"])
         .args(["--text-field", "sentence", "--label-field", "sentiment"])

@@ -14,6 +14,7 @@ mod labels;
 mod output;
 mod regression;
 mod reliability;
+mod report;
 mod score;
 mod train;
 mod util;

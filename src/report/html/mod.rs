@@ -1,12 +1,15 @@
 //! Self-contained HTML pages: one file with its CSS, script and data inline, no network, opens
-//! from disk. Pages put their data in a `<script type="application/json">` block that their
-//! script renders (so large reports page and render lazily); every piece of text from an article
-//! or a record reaches the page either escaped here or as JSON that the script inserts as text,
-//! never as markup.
+//! from disk. The report (`score`) puts its data in `<script type="application/json">` blocks
+//! that its script renders (so large reports page and render lazily); the evaluation page
+//! (`eval`), small and bounded, is finished HTML. Every piece of text from an article or a
+//! record reaches a page either escaped here or as JSON that the script inserts as text, never
+//! as markup.
+
+pub mod data;
+pub mod eval;
+pub mod score;
 
 use std::io::{self, Write};
-
-pub mod eval;
 
 /// Stance colours, a colour-blind-safe diverging scale (ColorBrewer PuOr): cautionary orange,
 /// neutral light grey, optimistic purple; the page's CSS variables.
