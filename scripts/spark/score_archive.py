@@ -57,6 +57,21 @@ def with_position(item):
     return json.dumps(record, ensure_ascii=False)
 
 
+def on_executor(path):
+    """Where a file shipped with the job is on this executor: as given when it is there (a local
+    path, or YARN's working folder), else under SparkFiles' root (--files and --archives on other
+    cluster managers)."""
+    if os.path.exists(path):
+        return path
+    from pyspark import SparkFiles
+
+    for candidate in (os.path.join(SparkFiles.getRootDirectory(), path),
+                      SparkFiles.get(os.path.basename(path))):
+        if os.path.exists(candidate):
+            return candidate
+    return path
+
+
 def score_partition(binary, model, threads):
     """A mapPartitions function: the partition's records through `stance score`."""
 
@@ -64,7 +79,11 @@ def score_partition(binary, model, threads):
         lines = list(lines)
         if not lines:
             return iter(())
-        cmd = [binary, "score", "--model", model, "--articles", "-", "--format", "jsonl",
+        exe, model_path = on_executor(binary), on_executor(model)
+        if not os.access(exe, os.X_OK):
+            # --files does not always keep the executable bit.
+            os.chmod(exe, os.stat(exe).st_mode | 0o111)
+        cmd = [exe, "score", "--model", model_path, "--articles", "-", "--format", "jsonl",
                "--emit", "quotes,partial", "--skip-invalid", "--threads", str(threads)]
         proc = subprocess.run(cmd, input=("\n".join(lines) + "\n").encode("utf-8"),
                               capture_output=True)
