@@ -83,6 +83,34 @@ fn by_id(quotes: Vec<Value>) -> BTreeMap<String, Value> {
         .collect()
 }
 
+/// Runs the Spark job in local mode on `input`, writing into `out`.
+fn run_job(python: &str, input: &Path, out: &Path, model: &Path, partitions: usize) {
+    let job = Command::new(python)
+        .arg(repo("scripts/spark/score_archive.py"))
+        .args([
+            "--master",
+            "local[2]",
+            "--partitions",
+            &partitions.to_string(),
+        ])
+        .arg("--input")
+        .arg(input)
+        .arg("--output")
+        .arg(out)
+        .args(["--binary", env!("CARGO_BIN_EXE_stance")])
+        .arg("--model")
+        .arg(model)
+        .env("PYSPARK_PYTHON", python)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&job.stderr);
+    assert!(
+        job.status.success(),
+        "{}",
+        &said[said.len().saturating_sub(4000)..]
+    );
+}
+
 /// Runs the job on `n` articles with `model` and checks it against one process.
 fn job_equals_one_process(model: &str, n: usize, partitions: usize) {
     let Some(python) = spark_python() else {
@@ -111,35 +139,12 @@ fn job_equals_one_process(model: &str, n: usize, partitions: usize) {
 
     let out = dir.path().join("out");
     let started = std::time::Instant::now();
-    let job = Command::new(&python)
-        .arg(repo("scripts/spark/score_archive.py"))
-        .args([
-            "--master",
-            "local[2]",
-            "--partitions",
-            &partitions.to_string(),
-        ])
-        .arg("--input")
-        .arg(&input)
-        .arg("--output")
-        .arg(&out)
-        .args(["--binary", binary])
-        .arg("--model")
-        .arg(&model_path)
-        .env("PYSPARK_PYTHON", &python)
-        .output()
-        .unwrap();
+    run_job(&python, &input, &out, &model_path, partitions);
     eprintln!(
         "{model}, {n} articles: one process {:.1} s, Spark local[2] with {partitions} partitions \
          {:.1} s",
         one_process.as_secs_f64(),
         started.elapsed().as_secs_f64()
-    );
-    let said = String::from_utf8_lossy(&job.stderr);
-    assert!(
-        job.status.success(),
-        "{}",
-        &said[said.len().saturating_sub(4000)..]
     );
 
     // Every article is accounted for: an article line, or skipped with its reason.
@@ -183,10 +188,35 @@ fn job_equals_one_process(model: &str, n: usize, partitions: usize) {
     assert!(merged == experts, "expert lines differ");
 }
 
-/// One test, so the two jobs do not share the two cores: the fast model on 2,000 articles, the
-/// default (encoder) model on a smaller archive.
+/// A record that cannot be scored is accounted for as skipped, by its id, with the reason.
+fn bad_records_are_accounted_for(python: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("archive.jsonl");
+    archive(&input, 20);
+    let mut text = std::fs::read_to_string(&input).unwrap();
+    text.push_str("{\"id\": \"no-text-here\", \"title\": \"a record without its text\"}\n");
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("out");
+    run_job(python, &input, &out, &repo("models/fast.json"), 2);
+    let accounted = std::fs::read_to_string(out.join("articles.jsonl")).unwrap();
+    assert_eq!(lines_of(&accounted, "article").len(), 20, "{accounted}");
+    let skipped = lines_of(&accounted, "skipped");
+    assert_eq!(skipped.len(), 1, "{accounted}");
+    assert_eq!(skipped[0]["id"], "no-text-here");
+    assert_eq!(skipped[0]["position"], 20);
+    assert!(
+        skipped[0]["reason"].as_str().unwrap().contains("text"),
+        "{accounted}"
+    );
+}
+
+/// One test, so the jobs do not share the two cores: the fast model on 2,000 articles, the
+/// default (encoder) model on a smaller archive, and an archive with a bad record.
 #[test]
 fn spark_local_mode_equals_one_process() {
     job_equals_one_process("models/fast.json", 2_000, 6);
     job_equals_one_process("models/default.json", 120, 3);
+    if let Some(python) = spark_python() {
+        bad_records_are_accounted_for(&python);
+    }
 }

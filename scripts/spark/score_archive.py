@@ -13,7 +13,7 @@ those of one `stance score --articles` over the whole archive. Each partition is
 same lines); the partial states are merged on the driver by `stance aggregate`.
 
 Writes OUT/quotes (JSON Lines or Parquet), OUT/articles.jsonl (one line per article: sentences
-found, or `skipped` with the reason), OUT/experts.jsonl (byte-identical to the expert lines of one
+found, or `skipped` with its id and the reason), OUT/experts.jsonl (byte-identical to the expert lines of one
 process) and prints a summary. On a cluster, ship the binary and the models folder with
 `--files`/`--archives` and pass their names as seen by the executors (see docs/spark.md).
 """
@@ -72,6 +72,25 @@ def on_executor(path):
     return path
 
 
+def skipped_line(message, lines):
+    """A `skipped` line for stance's "stance: skipped -:LINE: reason" message about the
+    partition's input: the record's id and position, and the reason; None for other messages."""
+    prefix = "stance: skipped -:"
+    if not message.startswith(prefix):
+        return None
+    number, _, reason = message[len(prefix):].partition(": ")
+    record = {}
+    if number.isdigit() and 0 < int(number) <= len(lines):
+        try:
+            record = json.loads(lines[int(number) - 1])
+        except ValueError:
+            pass
+    if not isinstance(record, dict):
+        record = {}
+    return json.dumps({"type": "skipped", "id": record.get("id"),
+                       "position": record.get("position"), "reason": reason})
+
+
 def score_partition(binary, model, threads):
     """A mapPartitions function: the partition's records through `stance score`."""
 
@@ -92,10 +111,8 @@ def score_partition(binary, model, threads):
         if proc.returncode not in (0, 1):
             raise RuntimeError(f"stance exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
         out = proc.stdout.decode("utf-8").splitlines()
-        skipped = [json.dumps({"type": "skipped", "reason": l[len("stance: skipped "):]})
-                   for l in proc.stderr.decode("utf-8").splitlines()
-                   if l.startswith("stance: skipped ") and ":" in l[len("stance: skipped "):]]
-        return iter(out + skipped)
+        skipped = [skipped_line(l, lines) for l in proc.stderr.decode("utf-8").splitlines()]
+        return iter(out + [l for l in skipped if l])
 
     return run
 
