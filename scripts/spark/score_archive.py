@@ -13,8 +13,8 @@ those of one `stance score --articles` over the whole archive. Each partition is
 same lines); the partial states are merged on the driver by `stance aggregate`.
 
 Writes OUT/quotes (JSON Lines or Parquet), OUT/articles.jsonl (one line per article: sentences
-found, or `skipped` with its id and the reason), OUT/experts.jsonl (byte-identical to the expert lines of one
-process) and prints a summary. On a cluster, ship the binary and the models folder with
+found, or `skipped` with its id and the reason), OUT/experts.jsonl (byte-identical to the expert
+lines of one process) and prints a summary. On a cluster, ship the binary and the models folder with
 `--files`/`--archives` and pass their names as seen by the executors (see docs/spark.md).
 """
 
